@@ -1,0 +1,225 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ApiError,
+  type AgentBuildRequest,
+  type AgentBuildStatus,
+  type SaveVmImageRequest,
+  type ErrorBody,
+} from '@gridplane/api';
+import type { BootSpec, DiskAttachment } from '@gridplane/driver-api';
+import { secureErase } from '@gridplane/host-tools';
+import {
+  buildVmDisk,
+  describeVmDisk,
+  eraseVmFiles,
+  isImagingError,
+  modifyVmDisk,
+  saveImage,
+  type HostStorage,
+  type ImagingErrorCode,
+  type PackedImage,
+  type StageTiming,
+} from '@gridplane/imaging';
+import type { ImageCache } from './cache.js';
+
+/** How the builder's failures appear in the API's error catalogue (the builder's code in details). */
+const ERROR_CODES: Record<ImagingErrorCode, ErrorBody['code']> = {
+  InvalidConfig: 'ValidationFailed',
+  ImageNotFound: 'NotFound',
+  ImageCorrupt: 'ValidationFailed',
+  Incompatible: 'ValidationFailed',
+  LayoutTooLarge: 'ValidationFailed',
+  ContentTooLarge: 'ValidationFailed',
+  NotFound: 'NotFound',
+  Conflict: 'Conflict',
+  Failed: 'DriverError',
+};
+
+function errorBody(e: unknown): ErrorBody {
+  if (isImagingError(e)) {
+    return {
+      code: ERROR_CODES[e.code],
+      message: e.message,
+      details: { reason: e.code, ...e.details },
+    };
+  }
+  if (e instanceof ApiError) return e.toBody();
+  return { code: 'DriverError', message: (e as Error).message, details: {} };
+}
+
+interface Job {
+  hash: string;
+  status: AgentBuildStatus;
+}
+
+/**
+ * The agent's configuration store and manager: each VM's configuration (`configs/<vm>.json`,
+ * never its key) and the builds that turn a new or modified configuration into the VM's disk
+ * (packages/imaging), one at a time per VM, with their stage and percent for the controller
+ * to poll. An encrypted disk's key lives only in a RAM file (mode 0600) while the VM is on
+ * this host; erasing the VM erases the key file with it.
+ */
+export class BuildManager {
+  private readonly jobs = new Map<string, Job>();
+  private readonly configs: string;
+  private readonly saved: string;
+
+  constructor(
+    readonly storage: HostStorage,
+    private readonly cache: ImageCache,
+    stateDir: string,
+    readonly keyDir: string,
+  ) {
+    this.configs = join(stateDir, 'configs');
+    this.saved = join(stateDir, 'saved');
+  }
+
+  async open(): Promise<void> {
+    await mkdir(this.configs, { recursive: true, mode: 0o700 });
+    // Saved archives are handed to the controller at once; what is left was cut off.
+    await rm(this.saved, { recursive: true, force: true });
+    await mkdir(this.saved, { recursive: true, mode: 0o700 });
+    await mkdir(this.keyDir, { recursive: true, mode: 0o700 });
+    await mkdir(this.storage.root, { recursive: true });
+  }
+
+  private keyFile(vmId: string): string {
+    return join(this.keyDir, `${vmId}.key`);
+  }
+
+  private async storedHash(vmId: string): Promise<string | null> {
+    const text = await readFile(join(this.configs, `${vmId}.json`), 'utf8').catch(() => null);
+    return text ? (JSON.parse(text) as { hash: string }).hash : null;
+  }
+
+  /** Starts building (or rebuilding what changed); a request equal to the last one joins it. */
+  async submit(vmId: string, req: AgentBuildRequest): Promise<AgentBuildStatus> {
+    const { diskKey, ...config } = req;
+    const hash = createHash('sha256').update(JSON.stringify(config)).digest('hex');
+    // The key again for a VM built before (the controller hands it before a start: a host
+    // reboot empties the RAM it was kept in).
+    if (diskKey) await writeFile(this.keyFile(vmId), diskKey, { mode: 0o600 });
+    const job = this.jobs.get(vmId);
+    if (job?.status.state === 'building') {
+      if (job.hash === hash) return job.status;
+      throw new ApiError('Conflict', `VM ${vmId} has a build running`, { vmId });
+    }
+    if (job?.hash === hash && job.status.state === 'built') return job.status;
+    if ((await this.storedHash(vmId)) === hash && (await this.describe(vmId))) {
+      return this.finished(vmId, hash, []);
+    }
+    const status: AgentBuildStatus = {
+      state: 'building',
+      stage: 'fetch',
+      percent: 0,
+      error: null,
+      timings: [],
+    };
+    this.jobs.set(vmId, { hash, status });
+    void this.run(vmId, config, diskKey !== undefined, status).then(
+      async (timings) => {
+        await writeFile(join(this.configs, `${vmId}.json`), JSON.stringify({ hash, config }));
+        this.finished(vmId, hash, timings);
+      },
+      async (e: unknown) => {
+        // The builder erased what it wrote; a VM left without a disk keeps no key either.
+        if (!(await this.describe(vmId).catch(() => null))) await secureErase(this.keyFile(vmId));
+        Object.assign(status, { state: 'failed', error: errorBody(e) });
+      },
+    );
+    return { ...status };
+  }
+
+  private finished(vmId: string, hash: string, timings: StageTiming[]): AgentBuildStatus {
+    const status: AgentBuildStatus = {
+      state: 'built',
+      stage: 'done',
+      percent: 100,
+      error: null,
+      timings,
+    };
+    this.jobs.set(vmId, { hash, status });
+    return status;
+  }
+
+  private async run(
+    vmId: string,
+    config: Omit<AgentBuildRequest, 'diskKey'>,
+    encrypted: boolean,
+    status: AgentBuildStatus,
+  ): Promise<StageTiming[]> {
+    const refs = [config.os, ...config.applications];
+    return this.cache.use(refs, async ([osPath, ...appPaths]) => {
+      const request = {
+        vmId,
+        resources: config.resources,
+        os: { path: osPath!, sha256: config.os.sha256 },
+        applications: config.applications.map((a, i) => ({
+          image: { path: appPaths[i]!, sha256: a.sha256 },
+        })),
+        exclude: config.exclude,
+        layout: config.layout ?? undefined,
+        parameters: config.parameters,
+        encryption: encrypted ? { keyFile: this.keyFile(vmId) } : null,
+      };
+      const progress = (p: { stage: string; percent: number }) =>
+        Object.assign(status, { stage: p.stage, percent: Math.floor(p.percent) });
+      const existing = await this.describe(vmId);
+      const result = existing
+        ? await modifyVmDisk(this.storage, request, progress)
+        : await buildVmDisk(this.storage, request, progress);
+      return result.timings;
+    });
+  }
+
+  status(vmId: string): AgentBuildStatus {
+    const job = this.jobs.get(vmId);
+    if (!job) throw new ApiError('NotFound', `no build of VM ${vmId} on this host`, { vmId });
+    return { ...job.status };
+  }
+
+  /** The stopped VM's disk as an OS image archive in `<stateDir>/saved` (the caller removes it). */
+  async save(vmId: string, req: SaveVmImageRequest): Promise<PackedImage> {
+    const key = this.keyFile(vmId);
+    const hasKey = await access(key).then(
+      () => true,
+      () => false,
+    );
+    const destPath = join(this.saved, `${vmId}-${randomBytes(6).toString('hex')}.tar.zst`);
+    try {
+      return await saveImage(this.storage, vmId, {
+        ...req,
+        destPath,
+        keyFile: hasKey ? key : null,
+      });
+    } catch (e) {
+      await rm(destPath, { force: true });
+      throw ApiError.from(errorBody(e));
+    }
+  }
+
+  /** The built disks and boot files of a VM, for the driver; null when it has none. */
+  async describe(vmId: string): Promise<{ disks: DiskAttachment[]; boot: BootSpec } | null> {
+    // Every launch asks, and most VMs were not built: the key is looked for only when the
+    // build record says there is a disk (its attachments then name the key).
+    const plain = await describeVmDisk(this.storage, vmId);
+    if (!plain) return null;
+    const key = this.keyFile(vmId);
+    const hasKey = await readFile(key).then(
+      () => true,
+      () => false,
+    );
+    const built = hasKey ? await describeVmDisk(this.storage, vmId, key) : plain;
+    return built ? { disks: built.disks, boot: built.boot } : null;
+  }
+
+  /** Securely erases everything of the VM: disk, workspace, configuration volume, key, configuration. */
+  async erase(vmId: string): Promise<void> {
+    await eraseVmFiles(this.storage, vmId, { keyFile: this.keyFile(vmId) });
+    await secureErase(join(this.configs, `${vmId}.json`));
+    await rm(this.keyFile(vmId), { force: true });
+    this.jobs.delete(vmId);
+  }
+}

@@ -1,0 +1,219 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  AGENT_POWER_ACTIONS,
+  AgentPowerBody,
+  AgentVmSpec,
+  ApiError,
+  HostInventory,
+  MigrateOutRequest,
+  MigrationResult,
+  MigrationTarget,
+  PartialResources,
+  RawStats,
+  Snapshot,
+  VmStatus,
+} from '@gridplane/api';
+import {
+  installErrorHandling,
+  responses,
+  serializerCompiler,
+  validatorCompiler,
+} from '@gridplane/http';
+import { Type } from '@sinclair/typebox';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { Executor } from './executor.js';
+import { buildRoutes, type BuildManager } from './images/index.js';
+import { statsReportRoute } from './stats-report.js';
+
+const VmParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 80 }) });
+const SnapParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 80 }),
+  name: Type.String({ minLength: 1, maxLength: 63 }),
+});
+const Nothing = Type.Object({}, { additionalProperties: false });
+
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+export interface AgentServerOptions {
+  executor: Executor;
+  agentKey: string;
+  inventory(): Promise<HostInventory>;
+  logger: FastifyServerOptions['logger'];
+  /** Builds of VM disks from images (docs/imaging.md). */
+  builds?: BuildManager;
+}
+
+/**
+ * The agent's HTTP API (`/agent/v1`), called only by the controller with the agent key.
+ * Each route is one driver message.
+ */
+export async function buildAgentServer(o: AgentServerOptions) {
+  const app = Fastify({
+    logger: o.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook('onRequest', async (req) => {
+    if (req.url === '/agent/v1/healthz') return;
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m || !sameSecret(m[1]!, o.agentKey))
+      throw new ApiError('Unauthorized', 'a valid agent key is required');
+  });
+  const ex = o.executor;
+  if (o.builds) buildRoutes(app, o.builds);
+  const notFound = (id: string) => new ApiError('NotFound', `no VM ${id} on this host`, { id });
+
+  app.get(
+    '/agent/v1/healthz',
+    { schema: { response: responses({ 200: Type.Object({ status: Type.String() }) }) } },
+    () => ({ status: 'ok' }),
+  );
+  app.get('/agent/v1/inventory', { schema: { response: responses({ 200: HostInventory }) } }, () =>
+    o.inventory(),
+  );
+  app.get('/agent/v1/stats', { schema: { response: responses({ 200: RawStats }) } }, () =>
+    ex.hostStats(),
+  );
+  statsReportRoute(app, ex);
+  app.get(
+    '/agent/v1/vms',
+    { schema: { response: responses({ 200: Type.Object({ items: Type.Array(VmStatus) }) }) } },
+    async () => ({
+      items: await ex.list(),
+    }),
+  );
+  app.get(
+    '/agent/v1/vms/:id',
+    { schema: { params: VmParams, response: responses({ 200: VmStatus }) } },
+    async (req) => {
+      const s = await ex.status(req.params.id);
+      if (!s) throw notFound(req.params.id);
+      return s;
+    },
+  );
+  app.put(
+    '/agent/v1/vms/:id',
+    {
+      schema: {
+        params: VmParams,
+        querystring: Type.Object(
+          { start: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        body: AgentVmSpec,
+        response: responses({ 200: VmStatus }),
+      },
+    },
+    (req) => {
+      if (req.body.id !== req.params.id)
+        throw new ApiError('ValidationFailed', 'the body id differs from the path id');
+      return ex.create(req.body, req.query.start ?? false);
+    },
+  );
+  app.delete(
+    '/agent/v1/vms/:id',
+    {
+      schema: {
+        params: VmParams,
+        querystring: Type.Object({ secureErase: Type.Optional(Type.Boolean()) }),
+      },
+    },
+    async (req, reply) => {
+      await ex.delete(req.params.id, req.query.secureErase ?? false);
+      return reply.status(204).send();
+    },
+  );
+  for (const action of AGENT_POWER_ACTIONS) {
+    app.post(
+      `/agent/v1/vms/:id/actions/${action}`,
+      {
+        schema: { params: VmParams, body: AgentPowerBody, response: responses({ 200: VmStatus }) },
+      },
+      (req) => ex.power(req.params.id, action, req.body),
+    );
+  }
+  app.post(
+    '/agent/v1/vms/:id/resize',
+    {
+      schema: {
+        params: VmParams,
+        body: Type.Object({ resources: PartialResources }, { additionalProperties: false }),
+        response: responses({ 200: VmStatus }),
+      },
+    },
+    (req) => ex.resize(req.params.id, req.body.resources),
+  );
+  app.post(
+    '/agent/v1/vms/:id/snapshots',
+    {
+      schema: {
+        params: VmParams,
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 63 }), withMemory: Type.Boolean() },
+          { additionalProperties: false },
+        ),
+        response: responses({ 200: Snapshot }),
+      },
+    },
+    (req) => ex.snapshot(req.params.id, req.body.name, req.body.withMemory),
+  );
+  app.post(
+    '/agent/v1/vms/:id/snapshots/:name/restore',
+    { schema: { params: SnapParams, body: Nothing, response: responses({ 200: VmStatus }) } },
+    (req) => ex.restore(req.params.id, req.params.name),
+  );
+  app.delete(
+    '/agent/v1/vms/:id/snapshots/:name',
+    { schema: { params: SnapParams } },
+    async (req, reply) => {
+      await ex.deleteSnapshot(req.params.id, req.params.name);
+      return reply.status(204).send();
+    },
+  );
+  app.get(
+    '/agent/v1/vms/:id/stats',
+    { schema: { params: VmParams, response: responses({ 200: RawStats }) } },
+    (req) => ex.stats(req.params.id),
+  );
+  app.post(
+    '/agent/v1/migrations/incoming',
+    {
+      schema: {
+        body: Type.Object({ spec: AgentVmSpec }, { additionalProperties: false }),
+        response: responses({ 200: MigrationTarget }),
+      },
+    },
+    (req) => ex.prepareIncoming(req.body.spec),
+  );
+  app.post(
+    '/agent/v1/vms/:id/migrate',
+    {
+      schema: {
+        params: VmParams,
+        body: MigrateOutRequest,
+        response: responses({ 200: MigrationResult }),
+      },
+    },
+    (req) => ex.migrateOut(req.params.id, req.body),
+  );
+  app.post(
+    '/agent/v1/migrations/incoming/:id/finish',
+    {
+      schema: {
+        params: VmParams,
+        body: Type.Object({ success: Type.Boolean() }, { additionalProperties: false }),
+        response: responses({ 200: Type.Union([VmStatus, Type.Null()]) }),
+      },
+    },
+    (req) => ex.finishIncoming(req.params.id, req.body.success),
+  );
+  return app;
+}

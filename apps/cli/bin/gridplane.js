@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { main } from '../dist/main.js';
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(err);
+    process.exitCode = 70;
+  },
+);

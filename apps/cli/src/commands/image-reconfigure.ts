@@ -1,0 +1,44 @@
+import type { OperationResponse } from '@gridplane/api';
+import type { Command } from 'commander';
+import type { Io } from '../context.js';
+import { UsageError } from '../exit-codes.js';
+import { renderTable } from '../format/table.js';
+import { hostNamesById, resolveVm } from '../resolve.js';
+import { finishOperation, withWaitOptions, type WaitOptions } from '../submit.js';
+import { vmColumns } from '../views/vms.js';
+import { action, withExamples } from './common.js';
+import { buildFields, withBuildOptions, type BuildOptions } from './image-build-options.js';
+
+/**
+ * `gridplane vm reconfigure`: a new list of applications, exclusions or parameters for a VM
+ * built from images; the host stops it, rebuilds what changed and starts it again.
+ */
+export function registerVmReconfigure(vm: Command, io: Io): void {
+  const cmd = vm
+    .command('reconfigure')
+    .description('change the applications or parameters of a VM built from images')
+    .argument('<vm>', 'VM id or name');
+  withExamples(withWaitOptions(withBuildOptions(cmd)), [
+    'gridplane vm reconfigure web-1 --app web --app kv --hostname web-2',
+  ]).action(
+    action<BuildOptions & WaitOptions>(io, async (ctx, o, ref) => {
+      const { disk, ...change } = await buildFields(o);
+      if (disk) throw new UsageError('--encrypted applies only when a VM is created');
+      if (Object.keys(change).length === 0)
+        throw new UsageError('give --app, --exclude or a parameter to change');
+      const target = await resolveVm(ctx.client, ref);
+      const response = await ctx.client.http.request<OperationResponse>(
+        'POST',
+        `/v1/vms/${encodeURIComponent(target.id)}/configuration`,
+        { body: change },
+      );
+      await finishOperation(ctx, o, response, target, async () => {
+        const [now, hostNames] = await Promise.all([
+          ctx.client.getVm(target.id),
+          hostNamesById(ctx.client),
+        ]);
+        return renderTable(vmColumns(hostNames, Date.now()), [now]);
+      });
+    }),
+  );
+}

@@ -1,0 +1,123 @@
+import { EventEmitter } from 'node:events';
+import type { Event, EventListQuery } from '@gridplane/api';
+import type { NewEventRow } from '../store/events-repo.js';
+import { toJson } from '../store/json.js';
+import type { Store } from '../store/store.js';
+import type { Scope } from './auth.js';
+import { toEvent } from './mappers.js';
+
+export interface EventInput {
+  type: string;
+  subject: { kind: string; id: string };
+  actor?: string | null;
+  operationId?: string | null;
+  data?: Record<string, unknown>;
+  /** The tenant that may see it; absent for platform events (hosts, classes). */
+  tenant?: string | null;
+}
+
+/** How long a follower waits after a wake-up for the rest of a burst of appends. */
+const FOLLOW_BATCH_MS = 10;
+
+export const eventRow = (e: EventInput, now = Date.now()): NewEventRow => ({
+  time: now,
+  type: e.type,
+  subject_kind: e.subject.kind,
+  subject_id: e.subject.id,
+  actor: e.actor ?? null,
+  operation_id: e.operationId ?? null,
+  data: toJson(e.data ?? {}),
+  tenant_id: e.tenant ?? null,
+});
+
+/**
+ * The event log. Writers append rows inside their own transactions and call `appended()`
+ * after commit; readers page through it or follow it live.
+ */
+export class EventsService {
+  private readonly bus = new EventEmitter();
+
+  constructor(private readonly store: Store) {
+    this.bus.setMaxListeners(0);
+  }
+
+  /** Appends outside any other transaction. */
+  async record(events: EventInput[]): Promise<void> {
+    await this.store.events.append(events.map((e) => eventRow(e)));
+    this.appended();
+  }
+
+  appended(): void {
+    this.bus.emit('appended');
+  }
+
+  async list(
+    q: EventListQuery,
+    scope: Scope,
+  ): Promise<{ items: Event[]; nextCursor: string | null }> {
+    const limit = q.limit ?? 100;
+    const rows = await this.store.events.list({
+      tenantId: scope.all ? undefined : scope.tenantId,
+      after: q.cursor ? Number(q.cursor) : 0,
+      limit,
+      subject: q.subject,
+      type: q.type,
+    });
+    const items = rows.map(toEvent);
+    const last = items.at(-1);
+    return { items, nextCursor: items.length === limit && last ? last.id : null };
+  }
+
+  /**
+   * Follows the log from after `fromId`, calling `send` with each new batch, until `signal`
+   * aborts. New rows are picked up when this process appends and, for rows written by other
+   * controllers, on a poll interval.
+   */
+  async follow(
+    filter: { fromId: number; subject?: string; type?: string; scope: Scope },
+    send: (events: Event[]) => void,
+    signal: AbortSignal,
+    pollMs = 1000,
+  ): Promise<void> {
+    let after = filter.fromId;
+    let wake: (() => void) | null = null;
+    // Appends come in bursts (one request writes several events): a short pause after a
+    // wake-up gathers a burst into one read.
+    const onAppend = () => wake?.();
+    const onAbort = () => wake?.();
+    this.bus.on('appended', onAppend);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      while (!signal.aborted) {
+        const rows = await this.store.events.list({
+          tenantId: filter.scope.all ? undefined : filter.scope.tenantId,
+          after,
+          limit: 500,
+          subject: filter.subject,
+          type: filter.type,
+        });
+        if (rows.length > 0) {
+          after = rows[rows.length - 1]!.id;
+          send(rows.map(toEvent));
+          if (rows.length === 500) continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            wake = null;
+            setTimeout(resolve, FOLLOW_BATCH_MS);
+          };
+        });
+        wake = null;
+      }
+    } finally {
+      this.bus.off('appended', onAppend);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  lastId(): Promise<number> {
+    return this.store.events.lastId();
+  }
+}

@@ -1,0 +1,36 @@
+import { ApiError } from '@gridplane/api';
+import type { ImageRow } from '../store/catalog-repo.js';
+import type { Store } from '../store/store.js';
+
+// Who may add an image of a name and version (docs/tenancy.md, "Images").
+
+/**
+ * Conflict for a name and version (or archive) already stored. Names are unique across the
+ * grid; an image the importer cannot see is not named by its id.
+ */
+export function taken(same: ImageRow, tenantId: string | null): ApiError {
+  const seen = tenantId === null || same.tenant_id === null || same.tenant_id === tenantId;
+  return new ApiError(
+    'Conflict',
+    `image ${same.name} ${same.version} is already stored`,
+    seen ? { id: same.id } : { name: same.name, version: same.version },
+  );
+}
+
+/**
+ * Conflict unless every image of that name has this owner: a name (all its versions) belongs
+ * to one tenant, or is public, so nobody takes a new version of another's image.
+ */
+export async function checkNameOwner(
+  store: Store,
+  name: string,
+  tenantId: string | null,
+): Promise<void> {
+  if (await store.images.nameHeldByOther(name, tenantId)) {
+    throw new ApiError(
+      'Conflict',
+      `the image name '${name}' belongs to ${tenantId === null ? 'a tenant' : 'another owner'}`,
+      { name },
+    );
+  }
+}

@@ -1,0 +1,154 @@
+import type { Resources } from '@gridplane/api';
+import type { EventRow } from '../store/events-repo.js';
+import { parseJson } from '../store/json.js';
+import type { MeterRow } from '../store/metering-repo.js';
+import { DEFAULT_TENANT_ID } from '../store/migrations/003-tenancy.js';
+import type { Repos, Store } from '../store/store.js';
+import { Mutex } from '../util/mutex.js';
+
+const BATCH = 500;
+/**
+ * A gap in event ids is a transaction still in flight (PostgreSQL hands out ids before
+ * commit) or one rolled back; the ledger waits this long for it before stepping over.
+ */
+export const GAP_WAIT_MS = 10_000;
+
+/** Event types that are not copied to the audit trail (the request that caused them is there). */
+const NOT_AUDITED = new Set(['operation.created']);
+
+/**
+ * The ledger: turns the event log into metering records and audit records, exactly once.
+ * Each VM has an open interval (state and size since a time); every event that changes
+ * either closes it with a usage record keyed by that event's id and opens the next. The
+ * records, the open intervals and the cursor change in one transaction per batch, so a
+ * restart or a second controller resumes where it stopped, and a repeated event (a step
+ * retried) only splits an interval: time is never counted twice.
+ */
+export class Ledger {
+  private readonly mutex = new Mutex();
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Processes every event up to now; returns how many it processed. */
+  catchUp(): Promise<number> {
+    return this.mutex.run(async () => {
+      let total = 0;
+      for (;;) {
+        const n = await this.store.transaction((tx) => this.batch(tx));
+        total += n;
+        if (n < BATCH) return total;
+      }
+    });
+  }
+
+  private async batch(tx: Repos): Promise<number> {
+    let cursor = await tx.metering.lockCursor();
+    const events = await tx.events.list({ after: cursor, limit: BATCH });
+    let n = 0;
+    for (const e of events) {
+      if (e.id !== cursor + 1 && this.now() - e.time < GAP_WAIT_MS) break;
+      await this.apply(tx, e);
+      cursor = e.id;
+      n++;
+    }
+    if (n) await tx.metering.setCursor(cursor);
+    return n;
+  }
+
+  private async apply(tx: Repos, e: EventRow): Promise<void> {
+    if (!NOT_AUDITED.has(e.type)) {
+      await tx.audit.append([
+        {
+          key: `event:${e.id}`,
+          time: e.time,
+          tenant_id: e.tenant_id,
+          actor: e.actor,
+          source: null,
+          action: e.type,
+          target: e.subject_id,
+          result: 'ok',
+          details: e.data,
+        },
+      ]);
+    }
+    if (e.subject_kind !== 'vm') return;
+    const data = parseJson<Record<string, unknown>>(e.data, {});
+    if (e.type === 'vm.created') {
+      const r = data.resources as Resources;
+      await tx.metering.setMeter({
+        vm_id: e.subject_id,
+        tenant_id: e.tenant_id ?? DEFAULT_TENANT_ID,
+        class: (data.instanceType as string | null) ?? 'custom',
+        state: 'pending',
+        since_ms: e.time,
+        vcpus: r.vcpus,
+        memory_mib: r.memoryMiB,
+        disk_gib: r.diskGiB,
+        snapshot_gib: 0,
+      });
+      return;
+    }
+    const meter = await tx.metering.meter(e.subject_id);
+    if (!meter) return;
+    if (e.type === 'vm.network_bytes') {
+      await this.close(tx, e, meter, { network: Number(data.bytes ?? 0) });
+      return;
+    }
+    const next = nextMeter(e, data, meter);
+    if (next === undefined) return;
+    await this.close(tx, e, meter, {});
+    if (next === null) await tx.metering.dropMeter(meter.vm_id);
+    else await tx.metering.setMeter(next);
+  }
+
+  /** Writes the interval [since, event) (or, for traffic, the bytes) under the event's key. */
+  private async close(tx: Repos, e: EventRow, m: MeterRow, o: { network?: number }) {
+    const network = o.network ?? 0;
+    if (e.time <= m.since_ms && network === 0) return;
+    await tx.metering.record({
+      id: `ev:${e.id}`,
+      tenant_id: m.tenant_id,
+      vm_id: m.vm_id,
+      class: m.class,
+      state: network ? 'traffic' : m.state,
+      start_ms: network ? e.time : m.since_ms,
+      end_ms: e.time,
+      vcpus: m.vcpus,
+      memory_mib: m.memory_mib,
+      disk_gib: m.disk_gib,
+      snapshot_gib: m.snapshot_gib,
+      network_bytes: network,
+    });
+  }
+}
+
+/** The open interval after `e`: a new state or size; null when the VM is gone; undefined if unchanged. */
+function nextMeter(
+  e: EventRow,
+  data: Record<string, unknown>,
+  m: MeterRow,
+): MeterRow | null | undefined {
+  switch (e.type) {
+    case 'vm.state_changed':
+      return data.to === 'deleted' ? null : { ...m, state: String(data.to), since_ms: e.time };
+    case 'vm.resized': {
+      const to = data.to as Resources;
+      return {
+        ...m,
+        vcpus: to.vcpus,
+        memory_mib: to.memoryMiB,
+        disk_gib: to.diskGiB,
+        since_ms: e.time,
+      };
+    }
+    case 'vm.snapshots_changed':
+      return { ...m, snapshot_gib: Number(data.snapshotGiB ?? 0), since_ms: e.time };
+    case 'vm.deleted':
+      return null;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ImageRow } from './catalog-repo.js';
+import type { Database, VmBuildsTable } from './schema.js';
+import type { TtlCache } from './ttl-cache.js';
+
+export type VmBuildRow = Selectable<VmBuildsTable>;
+
+/** The image store's rows: stored images and the build configuration of VMs made from them. */
+export class ImagesRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The catalog's image lookups, cleared by every change to images. */
+    private readonly lookups: TtlCache<ImageRow | undefined>,
+  ) {}
+
+  async insert(row: ImageRow): Promise<void> {
+    this.lookups.clear();
+    await this.db.insertInto('images').values(row).execute();
+  }
+
+  findBySha(sha256: string): Promise<ImageRow | undefined> {
+    return this.db.selectFrom('images').selectAll().where('sha256', '=', sha256).executeTakeFirst();
+  }
+
+  findByNameVersion(name: string, version: string): Promise<ImageRow | undefined> {
+    return this.db
+      .selectFrom('images')
+      .selectAll()
+      .where('name', '=', name)
+      .where('version', '=', version)
+      .executeTakeFirst();
+  }
+
+  /** Whether an image of that name belongs to an owner other than `tenantId` (null: public). */
+  async nameHeldByOther(name: string, tenantId: string | null): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('images')
+      .select('id')
+      .where('name', '=', name)
+      .where((eb) =>
+        tenantId === null
+          ? eb('tenant_id', 'is not', null)
+          : eb.or([eb('tenant_id', 'is', null), eb('tenant_id', '!=', tenantId)]),
+      )
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.lookups.clear();
+    await this.db.deleteFrom('images').where('id', '=', id).execute();
+  }
+
+  /** VMs not deleted that boot from the image or carry it as an application (at most `limit`). */
+  async usedBy(id: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('vms')
+      .leftJoin('vm_builds', 'vm_builds.vm_id', 'vms.id')
+      .select('vms.id')
+      .where('vms.state', '!=', 'deleted')
+      .where((eb) =>
+        eb.or([eb('vms.image_id', '=', id), eb('vm_builds.config', 'like', `%"${id}"%`)]),
+      )
+      .orderBy('vms.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  getBuild(vmId: string): Promise<VmBuildRow | undefined> {
+    return this.db.selectFrom('vm_builds').selectAll().where('vm_id', '=', vmId).executeTakeFirst();
+  }
+
+  async putBuild(row: VmBuildRow): Promise<void> {
+    await this.db
+      .insertInto('vm_builds')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('vm_id').doUpdateSet({ config: row.config, updated_at: row.updated_at }),
+      )
+      .execute();
+  }
+
+  /** Forgets a VM's key (crypto-erase on the controller's side) and its configuration. */
+  async removeBuild(vmId: string): Promise<void> {
+    await this.db.deleteFrom('vm_builds').where('vm_id', '=', vmId).execute();
+  }
+}

@@ -1,0 +1,57 @@
+import { controllerConfig, type ControllerConfig } from '../config.js';
+import { createController, type Controller } from '../controller.js';
+import type { StoreVariant } from './stores.js';
+
+type InjectResponse = Awaited<ReturnType<Controller['app']['inject']>>;
+
+export interface TestController {
+  controller: Controller;
+  token: string;
+  auth: { authorization: string };
+  /** A request to the controller's routes with another token (a user's, a tenant's). */
+  as(token: string, method: string, url: string, payload?: unknown): Promise<InjectResponse>;
+  close(): Promise<void>;
+}
+
+/** Registers a Linux OS image without content (placement and admission need no more). */
+export function registerOsImage(controller: Controller, name = 'tiny', version = 't') {
+  return controller.services.catalog.register({
+    name,
+    version,
+    kind: 'os',
+    osFamily: 'linux',
+    arch: 'x86_64',
+    description: '',
+    sizeBytes: 0,
+    sha256: null,
+    manifest: {},
+  });
+}
+
+/** A controller on a fresh store of the given variant, with an admin token, not listening. */
+export async function openTestController(
+  variant: StoreVariant,
+  overrides: Partial<ControllerConfig> = {},
+): Promise<TestController> {
+  const { database, dataDir, cleanup } = await variant.open();
+  const controller = await createController(
+    controllerConfig({ dataDir, database, logger: false, ...overrides }),
+  );
+  const { token } = await controller.services.auth.createToken('test-admin');
+  return {
+    controller,
+    token,
+    auth: { authorization: `Bearer ${token}` },
+    as: (as, method, url, payload) =>
+      controller.app.inject({
+        method: method as 'GET',
+        url,
+        payload: payload as object,
+        headers: { authorization: `Bearer ${as}` },
+      }),
+    async close() {
+      await controller.close();
+      await cleanup();
+    },
+  };
+}

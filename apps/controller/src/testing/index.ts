@@ -1,0 +1,3 @@
+export * from './stores.js';
+export * from './controller.js';
+export * from './stats.js';

@@ -1,0 +1,87 @@
+import type { CreateVmResponse } from '@gridplane/api';
+import { Agent as Pool, request } from 'undici';
+import type { RunningWatch } from './running-watch.js';
+import { percentile, round } from './stats.js';
+
+export interface LaunchResult {
+  mode: string;
+  launches: number;
+  /** Launches accepted and running per second, first request to last running. */
+  launchesPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  refused: number;
+}
+
+const BODY = JSON.stringify({
+  name: 'bench',
+  resources: { vcpus: 1, memoryMiB: 512, diskGiB: 5 },
+  image: 'tiny',
+});
+
+/**
+ * Launches `total` VMs from `concurrency` workers and measures each VM from its request being
+ * sent to the event that says it runs. Open loop (`closedLoop` false): a worker sends its next
+ * request as soon as the last one is accepted, so launches queue inside the controller and the
+ * figure is throughput. Closed loop: a worker waits for its VM to run before the next request,
+ * so at most `concurrency` launches are in progress and the figure is the latency of one.
+ */
+export async function measureLaunches(
+  o: {
+    url: string;
+    token: string;
+    total: number;
+    concurrency: number;
+    closedLoop: boolean;
+    mode: string;
+  },
+  watch: RunningWatch,
+): Promise<{ result: LaunchResult; vmIds: string[] }> {
+  const pool = new Pool({ connections: o.concurrency, keepAliveTimeout: 30_000 });
+  const sentAt = new Map<string, number>();
+  let next = 0;
+  let refused = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (next < o.total) {
+      next++;
+      const t0 = performance.now();
+      const res = await request(`${o.url}/v1/vms`, {
+        method: 'POST',
+        dispatcher: pool,
+        headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
+        body: BODY,
+      });
+      const body = (await res.body.json()) as CreateVmResponse;
+      if (res.statusCode !== 202) {
+        refused++;
+        continue;
+      }
+      for (const vm of body.vms) sentAt.set(vm.id, t0);
+      if (o.closedLoop)
+        await watch.all(
+          body.vms.map((vm) => vm.id),
+          600_000,
+        );
+    }
+  };
+  await Promise.all(Array.from({ length: o.concurrency }, worker));
+  const ids = [...sentAt.keys()];
+  await watch.all(ids, 600_000);
+  const end = Math.max(...ids.map((id) => watch.at(id)!));
+  const latencies = ids.map((id) => watch.at(id)! - sentAt.get(id)!);
+  await pool.close();
+  return {
+    vmIds: ids,
+    result: {
+      mode: o.mode,
+      launches: ids.length,
+      launchesPerSec: round(ids.length / ((end - start) / 1000), 0),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      maxMs: round(Math.max(...latencies)),
+      refused,
+    },
+  };
+}

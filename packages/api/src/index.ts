@@ -1,0 +1,17 @@
+import './formats.js';
+export * from './common.js';
+export * from './errors.js';
+export * from './hosts.js';
+export * from './instance-types.js';
+export * from './images.js';
+export * from './vms.js';
+export * from './operations.js';
+export * from './events.js';
+export * from './agent.js';
+export * from './metrics.js';
+export * from './imaging.js';
+export * from './no-capacity.js';
+export * from './placement.js';
+export * from './tenancy.js';
+export * from './usage.js';
+export * from './audit.js';

@@ -1,0 +1,2 @@
+export { LibvirtDriver } from './driver.js';
+export type { LibvirtDriverOptions, LibvirtMigration } from './options.js';

@@ -1,0 +1,4 @@
+export * from './validation.js';
+export * from './serialization.js';
+export * from './errors.js';
+export * from './responses.js';

@@ -1,0 +1,3 @@
+export * from './skip.js';
+export * from './postgres.js';
+export * from './tmp.js';
