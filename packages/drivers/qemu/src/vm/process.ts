@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { open, readFile, rm } from 'node:fs/promises';
+import { access, open, readFile, rm } from 'node:fs/promises';
 import { QEMU_BINARY } from '../qemu/binary.js';
 import { QmpClient } from '../qmp/client.js';
 import type { VmPaths } from './paths.js';
@@ -17,31 +17,49 @@ export class LaunchError extends Error {
   }
 }
 
+/** How many times a QEMU that never answers on QMP is killed and started again. */
+const HUNG_LAUNCH_ATTEMPTS = 2;
+
 /**
  * Starts QEMU as a detached child (its own session, so it outlives the agent), with stdout
  * and stderr in `qemu.log`, and returns its pid and a QMP connection once the monitor
- * answers. On failure the process is killed and the reason comes from its log.
+ * answers. A QEMU that neither answers nor exits within `timeoutMs` is killed and started
+ * once more (rare start-up hangs under TCG, with nothing in its log); the error then names
+ * where the process was stuck. On failure no process is left.
  */
 export async function launchQemu(
   args: string[],
   paths: VmPaths,
-  timeoutMs = 30_000,
+  timeoutMs = 15_000,
 ): Promise<{ pid: number; qmp: QmpClient }> {
+  for (let attempt = 1; ; attempt++) {
+    const result = await launchOnce(args, paths, timeoutMs);
+    if ('qmp' in result) return result;
+    if (!result.hung || attempt >= HUNG_LAUNCH_ATTEMPTS) throw result.error;
+    console.warn(`qemu: ${result.error.message}; starting it again`);
+  }
+}
+
+type Attempt = { pid: number; qmp: QmpClient } | { error: LaunchError; hung: boolean };
+
+async function launchOnce(args: string[], paths: VmPaths, timeoutMs: number): Promise<Attempt> {
   await rm(paths.qmp, { force: true });
   await rm(paths.pid, { force: true });
   const log = await open(paths.log, 'w', 0o600);
   // Listeners go on before anything is awaited: 'spawn' and 'error' fire on the next tick.
   const child = spawn(QEMU_BINARY, args, { detached: true, stdio: ['ignore', log.fd, log.fd] });
   let exited = false;
-  child.once('exit', () => (exited = true));
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exit.then(() => (exited = true));
   const spawned = new Promise<boolean>((resolve) => {
     child.once('spawn', () => resolve(true));
     child.once('error', () => resolve(false));
   });
   await log.close(); // the child has its own copy of the descriptor
-  if (!(await spawned)) throw new LaunchError(`cannot run ${QEMU_BINARY}`, '');
   const pid = child.pid;
-  if (pid === undefined) throw new LaunchError(`cannot run ${QEMU_BINARY}`, '');
+  if (!(await spawned) || pid === undefined) {
+    return { error: new LaunchError(`cannot run ${QEMU_BINARY}`, ''), hung: false };
+  }
   child.unref();
   const deadline = Date.now() + timeoutMs;
   while (!exited && Date.now() < deadline) {
@@ -52,8 +70,25 @@ export async function launchQemu(
       await sleep(25);
     }
   }
-  if (!exited) process.kill(pid, 'SIGKILL');
-  throw new LaunchError('QEMU did not start', await logTail(paths));
+  if (exited)
+    return { error: new LaunchError('QEMU did not start', await logTail(paths)), hung: false };
+  const where = await stuckAt(pid, paths);
+  process.kill(pid, 'SIGKILL');
+  await exit;
+  const message = `QEMU did not answer on QMP within ${timeoutMs} ms (${where})`;
+  return { error: new LaunchError(message, await logTail(paths)), hung: true };
+}
+
+/** Where a live process is: its state, kernel wait channel, and whether its QMP socket exists. */
+async function stuckAt(pid: number, paths: VmPaths): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const state = /^\d+ \(.*\) (\S)/.exec(stat)?.[1] ?? '?';
+  const wchan = (await readFile(`/proc/${pid}/wchan`, 'utf8').catch(() => '')) || '-';
+  const socket = await access(paths.qmp).then(
+    () => 'QMP socket present',
+    () => 'no QMP socket',
+  );
+  return `state ${state}, waiting in ${wchan}, ${socket}`;
 }
 
 /** The last lines of QEMU's own output. */
