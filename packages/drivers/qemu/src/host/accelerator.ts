@@ -9,6 +9,8 @@ export interface AcceleratorProbe {
   kernel: string | null;
   /** How long a KVM guest may take to print its first console line. */
   timeoutMs: number;
+  /** The KVM device; `/dev/kvm` unless given. */
+  device?: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface AcceleratorProbe {
 export async function probeAccelerator(probe: AcceleratorProbe): Promise<Accelerator> {
   if (!probe.kernel) return 'tcg';
   try {
-    await access('/dev/kvm', constants.R_OK | constants.W_OK);
+    await access(probe.device ?? '/dev/kvm', constants.R_OK | constants.W_OK);
   } catch {
     return 'tcg';
   }
