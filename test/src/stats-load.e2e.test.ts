@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -20,18 +22,30 @@ import { skipUnless, tempDir } from '@gridplane/testkit';
 
 /**
  * The known load: a 2-vCPU guest with one vCPU busy in a shell loop (50 % of the VM's CPU,
- * below the 100 % clamp that would hide a unit error) and 4 MiB written and fsynced about
- * once a second. The sim VM gets the same: a CPU trace at half its capacity, and the batch
- * workload's disk writes (about 2.5–7.5 MiB/s at that level).
+ * below the 100 % clamp that would hide a unit error), 4 MiB written and fsynced about once a
+ * second, and, through user-mode networking, 128 KiB downloaded from and 64 KiB posted to an
+ * HTTP server of the test on the host's loopback (the slirp gateway 10.0.2.2) about once a
+ * second. The sim VM gets the same: a CPU trace at half its capacity, and the batch
+ * workload's disk writes (about 2.5–7.5 MiB/s at that level) and network traffic.
  */
-const LOAD = `#!/bin/sh
+const load = (port: number) => `#!/bin/sh
 ( while :; do :; done ) </dev/null >/dev/null 2>&1 &
 ( while :; do dd if=/dev/zero of=/load.bin bs=1M count=4 conv=notrunc,fsync 2>/dev/null; sleep 1; done ) </dev/null >/dev/null 2>&1 &
+# busybox wget posts the file as a C string: no NUL bytes in it.
+head -c ${UP_BYTES} /dev/zero | tr '\\0' x >/tmp/up.bin
+( while :; do
+  timeout 10 wget -q -O /dev/null http://10.0.2.2:${port}/down
+  timeout 10 wget -q -O /dev/null --post-file /tmp/up.bin http://10.0.2.2:${port}/up
+  sleep 1
+done ) </dev/null >/dev/null 2>&1 &
 echo GRIDPLANE-LOAD-STARTED >/dev/console
 `;
+const DOWN_BYTES = 128 * 1024;
+const UP_BYTES = 64 * 1024;
 const VCPUS = 2;
 const MEMORY_MIB = 128;
-const MiB = 1024 * 1024;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 const INTERVAL_MS = 3000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,7 +62,7 @@ function spec(id: string, disks: Spec['disks'], boot: Spec['boot'], labels = {})
     tuning: { cpuPinning: null, cpuQuotaPercent: null, memoryLimit: false },
     guestChannel: null,
     labels,
-    network: { mode: 'none', portForwards: [] },
+    network: { mode: 'user', portForwards: [] },
   };
 }
 
@@ -65,6 +79,24 @@ async function constantTrace(dir: string, id: string, share: number): Promise<vo
     'id,timestamp,duration,cpu_count,cpu_usage\n' +
     `${id},2026-01-01T00:05:00.000Z,300000,${VCPUS},${capacityMhz * share}\n`;
   await writeFile(join(dir, 'cpu-usage.csv.gz'), gzipSync(rows));
+}
+
+/**
+ * The guests' peer: GET gives DOWN_BYTES, POST takes a body. It counts the payload bytes
+ * both ways, to compare with what the guests report.
+ */
+async function trafficServer() {
+  const counted = { sent: 0, received: 0 };
+  const server = createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => (counted.received += chunk.length));
+    req.on('end', () => {
+      const body = req.method === 'GET' ? Buffer.alloc(DOWN_BYTES) : Buffer.alloc(0);
+      counted.sent += body.length;
+      res.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, counted, port: (server.address() as AddressInfo).port };
 }
 
 /** Two raw samples `INTERVAL_MS` apart, through the controller's normaliser: the second's figures. */
@@ -88,6 +120,9 @@ describe('the same known load gives the same normalised statistics on QEMU, libv
   const dir = await tempDir('gridplane-stats-load-');
   const drivers: Driver[] = [];
   const results: Awaited<ReturnType<typeof normalised>>[] = [];
+  /** What the traffic server counted while each real guest was measured, bytes/s. */
+  const served: { down: number; up: number }[] = [];
+  const peer = await trafficServer();
 
   /** A real guest of `driver` under the load, measured once it runs the load. */
   async function measureGuest(driver: QemuDriver | LibvirtDriver, id: string, serial: string) {
@@ -98,9 +133,10 @@ describe('the same known load gives the same normalised statistics on QEMU, libv
       backing: { path: guestFile('tiny.qcow2'), format: 'qcow2' },
     });
     const config = join(dir.path, `${id}.config.img`);
+    const script = load(peer.port);
     await buildConfigVolume(config, {
-      'apply.sh': installBootScripts({ '50-load': LOAD }),
-      '50-load': LOAD,
+      'apply.sh': installBootScripts({ '50-load': script }),
+      '50-load': script,
     });
     const disks: Spec['disks'] = [
       { path: disk, format: 'qcow2', encryption: null, readOnly: false },
@@ -113,7 +149,19 @@ describe('the same known load gives the same normalised statistics on QEMU, libv
       assert.ok(Date.now() < deadline, `${id} never started its load`);
       await sleep(100);
     }
+    // The network part starts once DHCP gave the guest its address.
+    const start = peer.counted.sent;
+    while (peer.counted.sent < start + 2 * DOWN_BYTES) {
+      assert.ok(Date.now() < deadline, `${id} never reached the traffic server`);
+      await sleep(100);
+    }
+    const before = { ...peer.counted, at: Date.now() };
     results.push(await normalised(driver, id));
+    const seconds = (Date.now() - before.at) / 1000;
+    served.push({
+      down: (peer.counted.sent - before.sent) / seconds,
+      up: (peer.counted.received - before.received) / seconds,
+    });
     // One guest at a time: two busy TCG guests on a small host would slow each other.
     await driver.delete(id, { secureErase: false });
   }
@@ -150,6 +198,7 @@ describe('the same known load gives the same normalised statistics on QEMU, libv
       for (const vm of await d.list()) await d.delete(vm.id, { secureErase: false });
       await d.close();
     }
+    peer.server.close();
     await dir.remove();
   });
 
@@ -160,6 +209,7 @@ describe('the same known load gives the same normalised statistics on QEMU, libv
       ['qemu', 'libvirt', 'sim'],
     );
     t.diagnostic(JSON.stringify(results));
+    t.diagnostic(`served (bytes/s): ${JSON.stringify(served)}`);
   });
 
   it('CPU: percent per vCPU, about half for one busy vCPU of two', (t) => {
@@ -196,5 +246,25 @@ describe('the same known load gives the same normalised statistics on QEMU, libv
     }
     const known = rates as number[];
     assert.ok(Math.max(...known) / Math.min(...known) < 10, `${known}`);
+  });
+
+  it('network: bytes per second both ways, as served, of the same order everywhere', (t) => {
+    if (skipUnless(t, canRun, NEEDS)) return;
+    for (const way of ['Rx', 'Tx'] as const) {
+      const rates = results.map((r) => r[`net${way}BytesPerSec`]);
+      for (const [i, rate] of rates.entries()) {
+        assert.ok(rate !== null && rate > 8 * KiB && rate < 8 * MiB, JSON.stringify(results[i]));
+      }
+      const known = rates as number[];
+      assert.ok(Math.max(...known) / Math.min(...known) < 10, `${way}: ${known}`);
+    }
+    // What the guests report against what their peer counted (payload only: the guests'
+    // counters add the frame, IP, TCP and HTTP headers and the acknowledgements). The guest
+    // reports once a second, so its window is shifted a little from the server's.
+    for (const [i, s] of served.entries()) {
+      const r = results[i]!;
+      assert.ok(r.netRxBytesPerSec! > s.down * 0.4 && r.netRxBytesPerSec! < s.down * 2.5, `${i}`);
+      assert.ok(r.netTxBytesPerSec! > s.up * 0.4 && r.netTxBytesPerSec! < s.up * 2.5, `${i}`);
+    }
   });
 });

@@ -46,6 +46,11 @@ it('describes a microvm with direct kernel boot, virtio-mmio disks and a user ne
   assert.match(x, /<seclabel type='static' model='dac' relabel='no'>/);
   assert.match(x, /<cpu mode='maximum'\/>/);
   assert.match(x, /<tcg><tb-cache unit='MiB'>64<\/tb-cache><\/tcg>/);
+  assert.match(
+    x,
+    /<channel type='unix'>\s*<source mode='bind' path='\/s\/stats.sock'\/>\s*<target type='virtio' name='org.gridplane.stats.0'\/>/,
+  );
+  assert.match(x, /<controller type='virtio-serial' index='0'><address type='virtio-mmio'\/>/);
 });
 
 it('follows the accelerator, the pinning and a VM without network', () => {

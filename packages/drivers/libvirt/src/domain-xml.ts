@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { kernelCmdline, macAddress, TCG_TB_MIB, type Accelerator } from '@gridplane/driver-qemu';
+import { dirname, join } from 'node:path';
+import {
+  kernelCmdline,
+  macAddress,
+  STATS_CHANNEL_NAME,
+  TCG_TB_MIB,
+  type Accelerator,
+} from '@gridplane/driver-qemu';
 import type { VmSpec } from '@gridplane/driver-api';
 
 /** XML text escaping for attribute values and element content. */
@@ -11,7 +18,7 @@ export interface DomainInputs {
   name: string;
   spec: VmSpec;
   accelerator: Accelerator;
-  /** The guest console's file. */
+  /** The guest console's file; the stats channel's socket is `stats.sock` next to it. */
   serialLog: string;
   /** Host clock, MHz: the guest kernel's tsc_early_khz (a TCG boot can hang without it). */
   cpuMhz: number;
@@ -46,6 +53,23 @@ function networkXml(spec: VmSpec): string {
   ].join('\n');
 }
 
+/** The unix socket of a VM's stats channel: `stats.sock` in the directory of its console file. */
+export const statsSocketBeside = (serialLog: string) => join(dirname(serialLog), 'stats.sock');
+
+/**
+ * The stats channel (docs/libvirt-driver.md): a virtio-serial port the guest reports its
+ * network counters on, served by QEMU on a unix socket (libvirt's `bind` mode).
+ */
+function statsChannelXml(serialLog: string): string {
+  return [
+    `    <controller type='virtio-serial' index='0'><address type='virtio-mmio'/></controller>`,
+    `    <channel type='unix'>`,
+    `      <source mode='bind' path='${esc(statsSocketBeside(serialLog))}'/>`,
+    `      <target type='virtio' name='${STATS_CHANNEL_NAME}'/>`,
+    `    </channel>`,
+  ].join('\n');
+}
+
 /** A stable UUID for a domain name, so a redefinition (resize) updates the same domain. */
 export function domainUuid(name: string): string {
   const h = createHash('sha256').update(name).digest('hex');
@@ -54,8 +78,8 @@ export function domainUuid(name: string): string {
 
 /**
  * The domain XML of a VM: a `microvm` machine booting the spec's kernel directly (TCG or
- * KVM), virtio-mmio disks and user-mode network, the console in a file, and QEMU run as
- * root without libvirt relabelling the agent's files.
+ * KVM), virtio-mmio disks and user-mode network, the console in a file, the stats channel,
+ * and QEMU run as root without libvirt relabelling the agent's files.
  */
 export function domainXml(d: DomainInputs): string {
   const { spec } = d;
@@ -88,6 +112,7 @@ export function domainXml(d: DomainInputs): string {
     `    <controller type='usb' model='none'/>`,
     networkXml(spec),
     `    <serial type='file'><source path='${esc(d.serialLog)}'/><target port='0'/></serial>`,
+    statsChannelXml(d.serialLog),
     `    <memballoon model='none'/>`,
     `  </devices>`,
     `  <seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>`,

@@ -2,10 +2,10 @@ import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ALL_CAPABILITIES, type Capabilities, type RawStats } from '@gridplane/api';
 import type { DriverInventory } from '@gridplane/driver-api';
-import { ACCELERATOR_EFFICIENCY } from '@gridplane/driver-qemu';
+import { ACCELERATOR_EFFICIENCY, GuestStatsReaders } from '@gridplane/driver-qemu';
 import { collectHostStats, commandExists, readHostMemoryMiB } from '@gridplane/host-tools';
 import { hasBlockCounters, qmpBlockCounters } from './block-stats.js';
-import { domainName, listIds, mustRecord, powerOf, type Runtime } from './runtime.js';
+import { domainName, listIds, mustRecord, powerOf, vmFiles, type Runtime } from './runtime.js';
 import type { Virsh } from './virsh.js';
 
 /** What the driver does through libvirt on this host; see docs/libvirt-driver.md. */
@@ -63,10 +63,17 @@ export async function inventory(rt: Runtime): Promise<DriverInventory> {
 const NO_PROCESS = new Set([0, 5, 6]);
 
 /**
+ * Connections to the guests' stats channels, keyed by socket path, shared by the drivers of
+ * this process. They do not keep the process alive, and a connection whose QEMU ended goes.
+ */
+const guestStats = new GuestStatsReaders();
+
+/**
  * One VM's raw statistics, shape `libvirt`: the numeric fields of `virsh domstats --raw`
  * under libvirt's own names (cpu.time ns, balloon.current KiB, block.N.rd.bytes, …), and
- * the configured size; the disk counters domstats leaves out come from QEMU (block-stats.ts).
- * docs/libvirt-driver.md lists them.
+ * the configured size; the disk counters domstats leaves out come from QEMU (block-stats.ts),
+ * the network counters the guest reports on its stats channel as `guest.net.rx.bytes` and
+ * `guest.net.tx.bytes`. docs/libvirt-driver.md lists them.
  */
 export async function vmStats(rt: Runtime, id: string): Promise<RawStats> {
   const record = await mustRecord(rt, id);
@@ -79,7 +86,12 @@ export async function vmStats(rt: Runtime, id: string): Promise<RawStats> {
     const m = line.trim().match(/^([a-z0-9_.]+)=(-?\d+(?:\.\d+)?)$/);
     if (m) values[m[1]!] = Number(m[2]);
   }
-  if (!NO_PROCESS.has(values['state.state'] ?? 0) && !hasBlockCounters(values)) {
+  if (NO_PROCESS.has(values['state.state'] ?? 0))
+    return { source: 'libvirt', at: Date.now(), values };
+  const guest = await guestStats.latest(vmFiles(rt, id).stats);
+  if (guest?.net_rx_bytes !== undefined) values['guest.net.rx.bytes'] = guest.net_rx_bytes;
+  if (guest?.net_tx_bytes !== undefined) values['guest.net.tx.bytes'] = guest.net_tx_bytes;
+  if (!hasBlockCounters(values)) {
     try {
       Object.assign(values, await qmpBlockCounters(rt.virsh, domainName(rt, id)));
     } catch (e) {

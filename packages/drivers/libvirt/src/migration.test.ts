@@ -22,7 +22,7 @@ describe('libvirt migration plans', () => {
     assert.notEqual(planUuid('t'), planUuid('u'));
   });
 
-  it('the source XML gets the target disks and console, backing files untouched', () => {
+  it('the source XML gets the target disks, console and stats socket, backing files untouched', () => {
     const spec = {
       disks: [
         { path: '/a/disks/vm1.qcow2', format: 'qcow2', encryption: null, readOnly: false },
@@ -35,6 +35,7 @@ describe('libvirt migration plans', () => {
       `<source file='/a/disks/vm1.config.img' index='1'/>`,
       `<serial type='file'><source path='/a/state/vms/vm1/serial.log'/></serial>`,
       `<console type='file'><source path='/a/state/vms/vm1/serial.log'/></console>`,
+      `<channel type='unix'><source mode='bind' path='/a/state/vms/vm1/stats.sock'/></channel>`,
     ].join('\n');
     const out = retarget(xml, { spec, snapshots: [] }, '/a/state/vms/vm1/serial.log', plan);
     assert.equal(
@@ -45,6 +46,7 @@ describe('libvirt migration plans', () => {
         `<source file='/b/disks/vm1.config.img' index='1'/>`,
         `<serial type='file'><source path='/b/state/vms/vm1/serial.log'/></serial>`,
         `<console type='file'><source path='/b/state/vms/vm1/serial.log'/></console>`,
+        `<channel type='unix'><source mode='bind' path='/b/state/vms/vm1/stats.sock'/></channel>`,
       ].join('\n'),
     );
     assert.throws(

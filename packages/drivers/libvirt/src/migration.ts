@@ -10,7 +10,7 @@ import {
   type MigrationTarget,
   type VmSpec,
 } from '@gridplane/driver-api';
-import { esc } from './domain-xml.js';
+import { esc, statsSocketBeside } from './domain-xml.js';
 import { publishPlan, readPlan, withdrawPlan, type IncomingPlan } from './incoming-plan.js';
 import { checkSpec } from './provisioning.js';
 import {
@@ -79,7 +79,7 @@ export async function prepareIncoming(rt: Runtime, spec: VmSpec): Promise<Migrat
   return targetOf(rt, token);
 }
 
-/** The source's migratable domain XML with the target's disk and console paths. */
+/** The source's migratable domain XML with the target's disk, console and stats channel paths. */
 export function retarget(
   xml: string,
   record: VmRecord,
@@ -91,7 +91,13 @@ export function retarget(
   let out = xml;
   for (const [i, disk] of record.spec.disks.entries())
     out = out.split(`file='${esc(disk.path)}'`).join(`file='${esc(plan.disks[i]!)}'`);
-  return out.split(`path='${esc(serial)}'`).join(`path='${esc(plan.serial)}'`);
+  // The stats channel's socket lies beside the console file, on either side.
+  for (const [from, to] of [
+    [serial, plan.serial],
+    [statsSocketBeside(serial), statsSocketBeside(plan.serial)],
+  ])
+    out = out.split(`path='${esc(from!)}'`).join(`path='${esc(to!)}'`);
+  return out;
 }
 
 /** `key: value` lines of `virsh domjobinfo --rawstats`. */

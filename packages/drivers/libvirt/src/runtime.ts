@@ -55,6 +55,8 @@ export function vmFiles(rt: Runtime, id: string) {
     record: join(dir, 'vm.json'),
     xml: join(dir, 'domain.xml'),
     serial: join(dir, 'serial.log'),
+    /** The stats channel's socket (domain-xml.ts puts it beside the console file). */
+    stats: join(dir, 'stats.sock'),
   };
 }
 

@@ -53,4 +53,25 @@ describe('libvirt raw statistics', () => {
     assert.equal(f.netRxBytesPerSec, 250);
     assert.equal(f.netTxBytesPerSec, 0);
   });
+
+  it('takes the network counters the guest reports when libvirt has none', () => {
+    const sample = (at: number, rx: number, tx: number): RawStats => ({
+      source: 'libvirt',
+      at,
+      values: {
+        vcpus: 1,
+        'state.state': 1,
+        'net.count': 1,
+        'guest.net.rx.bytes': rx,
+        'guest.net.tx.bytes': tx,
+      },
+    });
+    const n = vmNormaliser();
+    n.next('vm', sample(0, 1000, 500));
+    const f = n.next('vm', sample(4000, 9000, 4500))!;
+    assert.equal(f.netRxBytesPerSec, 2000);
+    assert.equal(f.netTxBytesPerSec, 1000);
+    const rebooted = n.next('vm', sample(6000, 100, 50))!;
+    assert.equal(rebooted.netRxBytesPerSec, null, 'the guest rebooted: its counters restarted');
+  });
 });

@@ -29,8 +29,9 @@ function devicesSummed(s: RawStats): RawStats {
   put('disk_write_bytes', summed(s, 'block', 'wr.bytes'));
   put('disk_read_ops', summed(s, 'block', 'rd.reqs'));
   put('disk_write_ops', summed(s, 'block', 'wr.reqs'));
-  put('net_rx_bytes', summed(s, 'net', 'rx.bytes'));
-  put('net_tx_bytes', summed(s, 'net', 'tx.bytes'));
+  // Interfaces libvirt keeps no counters for (user-mode network): the guest's own report.
+  put('net_rx_bytes', summed(s, 'net', 'rx.bytes') ?? s.values['guest.net.rx.bytes']);
+  put('net_tx_bytes', summed(s, 'net', 'tx.bytes') ?? s.values['guest.net.tx.bytes']);
   return { ...s, values };
 }
 
@@ -45,8 +46,9 @@ function memoryUsed(s: RawStats): number | null {
 /**
  * `libvirt`: a VM of the libvirt driver, `virsh domstats --raw` (docs/libvirt-driver.md).
  * CPU is `cpu.time` (ns, the domain's threads) over the vCPUs; disk and network counters are
- * summed over the domain's devices; counters restart with each QEMU process. A shut-off
- * domain has no figures.
+ * summed over the domain's devices, network counters otherwise come from the guest's report
+ * (`guest.net.*`, since the guest booted); counters restart with each QEMU process. A
+ * shut-off domain has no figures.
  */
 export const libvirtVm: VmMapper = {
   source: 'libvirt',

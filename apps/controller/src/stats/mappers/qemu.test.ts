@@ -21,7 +21,7 @@ describe('QEMU raw statistics, recorded', () => {
     close(b.diskReadBytesPerSec, (2_290_688 - 119_808) / 2.009, 'disk read');
     close(b.diskReadIops, 45 / 2.009, 'read iops');
     assert.equal(b.diskWriteBytesPerSec, 0);
-    assert.equal(b.netRxBytesPerSec, null, 'user-mode networking keeps no counters');
+    assert.equal(b.netRxBytesPerSec, null, 'this guest reported no network counters');
   });
 
   it('give no rates across a new QEMU process', () => {
@@ -31,6 +31,19 @@ describe('QEMU raw statistics, recorded', () => {
     assert.equal(r.cpuPercent, null);
     assert.equal(r.diskReadBytesPerSec, null);
     assert.equal(r.memoryUsedBytes, 243_474_432);
+  });
+
+  it('turn the network counters the guest reports into bytes per second', () => {
+    const n = vmNormaliser();
+    const { runningA: a, runningB: b } = RECORDED_QEMU;
+    const net = (s: typeof a, rx: number, tx: number) => ({
+      ...s,
+      values: { ...s.values, net_rx_bytes: rx, net_tx_bytes: tx },
+    });
+    n.next('vm', net(a, 10_000, 2_000));
+    const f = n.next('vm', net(b, 10_000 + 2009 * 300, 2_000 + 2009 * 40))!;
+    close(f.netRxBytesPerSec, 300_000, 'net rx');
+    close(f.netTxBytesPerSec, 40_000, 'net tx');
   });
 
   it('normalise the host the driver runs on', () => {

@@ -6,7 +6,8 @@ const MS_PER_NS = 1e-6;
 /**
  * `qemu`: a VM of the QEMU driver (docs/qemu-driver.md). CPU is the QEMU process's CPU time
  * over the vCPUs; memory is its resident set (the host's view: the guest's is not exposed).
- * Counters start again with each QEMU process; network counters exist only with a tap device.
+ * Counters start again with each QEMU process; the network counters (`net_rx_bytes`,
+ * `net_tx_bytes`) are the guest's report on its stats channel, since the guest booted.
  */
 export const qemuVm: VmMapper = {
   source: 'qemu',

@@ -35,9 +35,10 @@ async function processRssBytes(pid: number): Promise<number> {
 
 /**
  * One VM's raw statistics, shape `qemu` (docs/qemu-driver.md): configuration (vcpus,
- * memory_bytes), whether QEMU runs, the QEMU process's CPU time and resident memory, and
- * the block counters QEMU keeps per disk, summed. Counters are cumulative since the QEMU
- * process started.
+ * memory_bytes), whether QEMU runs, the QEMU process's CPU time and resident memory, the
+ * block counters QEMU keeps per disk, summed, and the network counters the guest reports on
+ * its stats channel (net_rx_bytes, net_tx_bytes; absent when the guest does not report).
+ * QEMU's counters are cumulative since the QEMU process started, the guest's since it booted.
  */
 export async function vmStats(rt: Runtime, id: string): Promise<RawStats> {
   const record = await loadVm(rt, id);
@@ -46,16 +47,19 @@ export async function vmStats(rt: Runtime, id: string): Promise<RawStats> {
     memory_bytes: record.spec.resources.memoryMiB * 1024 * 1024,
     running: 0,
   };
-  const pid = await livePid(vmPaths(rt.stateDir, id));
+  const paths = vmPaths(rt.stateDir, id);
+  const pid = await livePid(paths);
   const qmp = pid === null ? null : await rt.monitors.get(id);
   if (pid === null || !qmp) return { source: 'qemu', at: Date.now(), values };
   try {
-    const [cpuNs, rss, blocks, status] = await Promise.all([
+    const [cpuNs, rss, blocks, status, guest] = await Promise.all([
       processCpuNs(pid),
       processRssBytes(pid),
       qmp.execute<BlockStats[]>('query-blockstats'),
       qmp.execute<{ status: string }>('query-status'),
+      rt.monitors.guestStats.latest(paths.stats),
     ]);
+    Object.assign(values, guest);
     values['running'] = status.status === 'running' ? 1 : 0;
     values['cpu_time_ns'] = cpuNs;
     values['rss_bytes'] = rss;
@@ -68,7 +72,7 @@ export async function vmStats(rt: Runtime, id: string): Promise<RawStats> {
     values['disk_flush_ops'] = sum('flush_operations');
   } catch (e) {
     // QEMU ended while it was being sampled: the VM is simply not running any more.
-    if ((await livePid(vmPaths(rt.stateDir, id))) !== null) throw e;
+    if ((await livePid(paths)) !== null) throw e;
   }
   return { source: 'qemu', at: Date.now(), values };
 }

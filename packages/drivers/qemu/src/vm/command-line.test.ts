@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NO_TUNING } from '@gridplane/driver-api';
 import { GUEST_CHANNEL_NAME, kernelCmdline, macAddress, qemuArgs } from './command-line.js';
+import { STATS_CHANNEL_NAME } from './guest-stats.js';
 import { vmPaths } from './paths.js';
 import type { VmRecord } from './record.js';
 
@@ -123,6 +124,30 @@ test('q35 uses PCI devices and boots disk 0; the guest channel and incoming mode
       'tls-creds-psk,id=migration-tls,endpoint=server,dir=/state/vms/vm-a/tls',
     ),
   );
+});
+
+test('every VM gets the stats channel on one virtio-serial bus, shared with the guest channel', () => {
+  const plain = qemuArgs(record(), paths, host, { paused: false, incoming: false });
+  assert.deepEqual(
+    value(plain, '-device').filter(
+      (d) => d.startsWith('virtio-serial') || d.startsWith('virtserial'),
+    ),
+    [
+      'virtio-serial-device,id=vser0',
+      `virtserialport,bus=vser0.0,chardev=statschan,name=${STATS_CHANNEL_NAME}`,
+    ],
+  );
+  assert.ok(
+    value(plain, '-chardev').includes(
+      'socket,id=statschan,path=/state/vms/vm-a/stats.sock,server=on,wait=off',
+    ),
+  );
+  const both = qemuArgs(record({ guestChannel: '/run/chan.sock' }), paths, host, {
+    paused: false,
+    incoming: false,
+  });
+  assert.equal(value(both, '-device').filter((d) => d.startsWith('virtio-serial')).length, 1);
+  assert.equal(value(both, '-device').filter((d) => d.startsWith('virtserialport')).length, 2);
 });
 
 test('tsc_early_khz is added once, and kept when given', () => {

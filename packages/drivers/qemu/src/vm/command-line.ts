@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DiskAttachment, NetworkAttachment } from '@gridplane/driver-api';
+import { STATS_CHANNEL_NAME } from './guest-stats.js';
 import type { VmPaths } from './paths.js';
 import type { VmRecord } from './record.js';
 
@@ -86,22 +87,36 @@ function networkArgs(network: NetworkAttachment, vmId: string, r: VmRecord): str
   ];
 }
 
-function guestChannelArgs(socketPath: string, r: VmRecord): string[] {
+/**
+ * One virtio-serial bus with the stats channel (QEMU serves it on a unix socket, for the
+ * driver to connect to) and, when asked for, the guest channel (QEMU connects to the agent).
+ */
+function serialPortArgs(paths: VmPaths, guestChannel: string | null, r: VmRecord): string[] {
   const bus = r.machine === 'microvm' ? 'virtio-serial-device' : 'virtio-serial-pci';
-  return [
+  const args = [
     '-device',
     `${bus},id=vser0`,
     '-chardev',
-    `socket,id=guestchan,path=${opt(socketPath)},server=off,reconnect=1`,
+    `socket,id=statschan,path=${opt(paths.stats)},server=on,wait=off`,
     '-device',
-    `virtserialport,bus=vser0.0,chardev=guestchan,name=${GUEST_CHANNEL_NAME}`,
+    `virtserialport,bus=vser0.0,chardev=statschan,name=${STATS_CHANNEL_NAME}`,
   ];
+  if (guestChannel) {
+    args.push(
+      '-chardev',
+      `socket,id=guestchan,path=${opt(guestChannel)},server=off,reconnect=1`,
+      '-device',
+      `virtserialport,bus=vser0.0,chardev=guestchan,name=${GUEST_CHANNEL_NAME}`,
+    );
+  }
+  return args;
 }
 
 /**
  * The qemu-system-x86_64 arguments that run `record`'s VM: one process, QMP on a unix
  * socket, serial console to a file, disks as -blockdev nodes `disk<N>` (format) over
- * `disk<N>-file` (file), user-mode networking, and the guest channel when asked for.
+ * `disk<N>-file` (file), user-mode networking, the stats channel, and the guest channel
+ * when asked for.
  * Devices appear in the guest in disk order (/dev/vda is disk 0).
  */
 export function qemuArgs(
@@ -151,7 +166,7 @@ export function qemuArgs(
     args.push(...diskArgs(disk, i, record.diskKeys[i] ?? null, record)),
   );
   args.push(...networkArgs(spec.network ?? { mode: 'user', portForwards: [] }, spec.id, record));
-  if (spec.guestChannel) args.push(...guestChannelArgs(spec.guestChannel, record));
+  args.push(...serialPortArgs(paths, spec.guestChannel, record));
   if (mode.tlsPskDir) {
     args.push(
       '-object',

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { PowerState, VmEventReport } from '@gridplane/api';
 import { QmpClient, type QmpEvent } from '../qmp/client.js';
+import { GuestStatsReaders } from './guest-stats.js';
 import { vmPaths } from './paths.js';
 import { livePid, waitForExit } from './process.js';
 
@@ -15,6 +16,7 @@ type Listener = (event: VmEventReport) => void;
  * - the guest resets itself: power_changed → running; QEMU pauses or resumes on its own
  *   (I/O error, guest panic): power_changed → suspended / running.
  * Changes the driver causes itself are announced with expect()/quiet() and not reported.
+ * The connections to the VMs' stats channels live here too (`guestStats`).
  */
 export class Monitors {
   private readonly clients = new Map<string, QmpClient>();
@@ -24,6 +26,8 @@ export class Monitors {
   private readonly muted = new Set<string>();
   private readonly listeners = new Set<Listener>();
   private closed = false;
+  /** Readers of the guests' stats channels (the network counters the guests report). */
+  readonly guestStats = new GuestStatsReaders();
 
   constructor(private readonly stateDir: string) {}
 
@@ -79,6 +83,7 @@ export class Monitors {
   /** Closes every connection; the VMs keep running. */
   close(): void {
     this.closed = true;
+    this.guestStats.close();
     for (const qmp of this.clients.values()) qmp.close();
     this.clients.clear();
   }

@@ -11,6 +11,8 @@ export interface VmPaths {
   qmp: string;
   /** The guest's serial console output of the current QEMU run. */
   serial: string;
+  /** The guest's stats channel (virtio-serial port, QEMU serves it): vm/guest-stats.ts. */
+  stats: string;
   /** QEMU's own stdout and stderr (start-up errors). */
   log: string;
   /** Present when the last QEMU process ended without being asked to (killed, crashed). */
@@ -30,6 +32,7 @@ export function vmPaths(stateDir: string, id: string): VmPaths {
     pid: join(dir, 'qemu.pid'),
     qmp: join(dir, 'qmp.sock'),
     serial: join(dir, 'serial.log'),
+    stats: join(dir, 'stats.sock'),
     log: join(dir, 'qemu.log'),
     crashMarker: join(dir, 'crashed'),
     tlsDir: join(dir, 'tls'),

@@ -4,7 +4,8 @@ mounted /sys || mount -t sysfs sysfs /sys
 mounted /dev || mount -t devtmpfs devtmpfs /dev
 #!/bin/sh
 # Gridplane tiny OS boot sequence (run once by init, before anything else):
-#  1. mounts proc, sys, dev, run, tmp; starts the power-button watcher
+#  1. mounts proc, sys, dev, run, tmp; starts the power-button watcher and the statistics
+#     reporter (network counters to the host, /lib/gridplane/stats-reporter)
 #  2. applies the configuration volume: a vfat filesystem labelled GPCONFIG, mounted
 #     read-only at /run/gridplane/config, whose apply.sh runs if present
 #  3. sets the hostname from /etc/hostname
@@ -27,6 +28,7 @@ mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
 mkdir -p /run/gridplane
 mount -o remount,rw / 2>/dev/null
 /lib/gridplane/power-button
+/lib/gridplane/stats-reporter </dev/null >/dev/null 2>&1 &
 
 config=$(findfs LABEL=GPCONFIG 2>/dev/null)
 if [ -n "$config" ]; then
