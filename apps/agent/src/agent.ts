@@ -38,6 +38,7 @@ export async function startAgent(
   const { driver, provisioner } = await openDriver(config);
   const images = await openImageSupport(config, identity);
   const executor = new Executor(driver, withImageBuilds(provisioner, images.builds));
+  images.builds.onDisksRebuilt((vmId, disks) => executor.replaceDisks(vmId, disks));
   const inventory = async (): Promise<HostInventory> => ({
     ...(await driver.inventory()),
     labels: config.labels,

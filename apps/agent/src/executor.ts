@@ -11,7 +11,13 @@ import type {
   VmEventReport,
   VmStatus,
 } from '@gridplane/api';
-import { NO_TUNING, type HypervisorDriver, type VmSpec } from '@gridplane/driver-api';
+import {
+  isDriverError,
+  NO_TUNING,
+  type DiskAttachment,
+  type HypervisorDriver,
+  type VmSpec,
+} from '@gridplane/driver-api';
 import { fromDriverError } from './errors.js';
 import type { Provisioner } from './provisioner.js';
 
@@ -123,6 +129,18 @@ export class Executor {
 
   resize(id: string, resources: PartialResources): Promise<VmStatus> {
     return this.serial(id, () => this.driver.resize(id, resources));
+  }
+
+  /**
+   * Hands a stopped VM's rebuilt disks to the driver (`replaceDisks`: a no-op when they are
+   * the ones it has). A VM the driver does not know yet gets them when it is created.
+   */
+  replaceDisks(id: string, disks: DiskAttachment[]): Promise<void> {
+    return this.serial(id, async () => {
+      await this.driver.replaceDisks(id, disks).catch((e: unknown) => {
+        if (!isDriverError(e, 'NotFound')) throw e;
+      });
+    });
   }
 
   snapshot(id: string, name: string, withMemory: boolean): Promise<Snapshot> {

@@ -49,6 +49,9 @@ function errorBody(e: unknown): ErrorBody {
   return { code: 'DriverError', message: (e as Error).message, details: {} };
 }
 
+/** Takes a rebuilt VM's disks to its driver definition (the executor's `replaceDisks`). */
+export type DisksRebuilt = (vmId: string, disks: DiskAttachment[]) => Promise<void>;
+
 interface Job {
   hash: string;
   status: AgentBuildStatus;
@@ -65,6 +68,7 @@ export class BuildManager {
   private readonly jobs = new Map<string, Job>();
   private readonly configs: string;
   private readonly saved: string;
+  private disksRebuilt: DisksRebuilt = async () => undefined;
 
   constructor(
     readonly storage: HostStorage,
@@ -83,6 +87,16 @@ export class BuildManager {
     await mkdir(this.saved, { recursive: true, mode: 0o700 });
     await mkdir(this.keyDir, { recursive: true, mode: 0o700 });
     await mkdir(this.storage.root, { recursive: true });
+  }
+
+  /**
+   * Who gets a VM's disks after each rebuild of an existing disk, before the build is reported
+   * done (so before the controller starts the VM again): a rebuild may change the attachments
+   * the driver was given at create (a linked clone made standalone loses its configuration
+   * volume).
+   */
+  onDisksRebuilt(hook: DisksRebuilt): void {
+    this.disksRebuilt = hook;
   }
 
   private keyFile(vmId: string): string {
@@ -166,11 +180,14 @@ export class BuildManager {
       };
       const progress = (p: { stage: string; percent: number }) =>
         Object.assign(status, { stage: p.stage, percent: Math.floor(p.percent) });
-      const existing = await this.describe(vmId);
-      const result = existing
-        ? await modifyVmDisk(this.storage, request, progress)
-        : await buildVmDisk(this.storage, request, progress);
-      return result.timings;
+      if (!(await this.describe(vmId))) {
+        return (await buildVmDisk(this.storage, request, progress)).timings;
+      }
+      const { timings } = await modifyVmDisk(this.storage, request, progress);
+      // The disks as the provisioner describes them at create; the driver keeps equal ones.
+      const rebuilt = await this.describe(vmId);
+      if (rebuilt) await this.disksRebuilt(vmId, rebuilt.disks);
+      return timings;
     });
   }
 

@@ -62,6 +62,18 @@ export interface HypervisorDriver {
    */
   resize(id: string, resources: PartialResources): Promise<VmStatus>;
 
+  /**
+   * Gives a stopped (or crashed) VM other disk attachments, in `VmSpec.disks` order (the first
+   * boots); everything else of its definition stays. The agent calls it when it rebuilt a VM's
+   * disks on the host and their attachments changed (a linked clone made standalone by a
+   * reconfigure loses its configuration volume). The same disks again is a no-op in any power
+   * state; other disks on a running or suspended VM are InvalidState. Disk files must exist
+   * where the driver keeps files (Failed otherwise); an encrypted disk needs diskEncryption.
+   * The old disks are the caller's: the driver neither reads nor removes them again. The VM's
+   * snapshots lived on the old disks and are dropped with them.
+   */
+  replaceDisks(id: string, disks: DiskAttachment[]): Promise<VmStatus>;
+
   // ---- control ----
 
   /** stopped → running. Running already: no-op. Suspended: InvalidState (use resume). */

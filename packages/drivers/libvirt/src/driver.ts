@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { PartialResources, RawStats, Snapshot, VmEventReport, VmStatus } from '@gridplane/api';
 import {
+  type DiskAttachment,
   type DriverInventory,
   type HypervisorDriver,
   type MigrationOptions,
@@ -111,6 +112,10 @@ export class LibvirtDriver implements HypervisorDriver {
 
   resize(id: string, resources: PartialResources): Promise<VmStatus> {
     return this.locked(id, () => provisioning.resize(this.rt, id, resources));
+  }
+
+  replaceDisks(id: string, disks: DiskAttachment[]): Promise<VmStatus> {
+    return this.locked(id, () => provisioning.replaceDisks(this.rt, id, disks));
   }
 
   start(id: string): Promise<VmStatus> {

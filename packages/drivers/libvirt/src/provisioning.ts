@@ -2,7 +2,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { PartialResources, VmStatus } from '@gridplane/api';
-import { DriverError, type SavedImage, type VmSpec } from '@gridplane/driver-api';
+import {
+  DriverError,
+  type DiskAttachment,
+  type SavedImage,
+  type VmSpec,
+} from '@gridplane/driver-api';
 import { convertImage, resizeImage, secureErase } from '@gridplane/host-tools';
 import { domainXml } from './domain-xml.js';
 import {
@@ -151,6 +156,33 @@ export async function resize(rt: Runtime, id: string, change: PartialResources):
   record.spec = { ...record.spec, resources: next };
   if (cold) await define(rt, record.spec, record.uuid);
   await writeRecord(rt, id, record);
+  return statusOf(rt, id, record);
+}
+
+/**
+ * A stopped VM takes other disks (driver.ts `replaceDisks`): the domain is defined again from
+ * its XML with the new disks (same UUID), then the snapshots' metadata goes (their data was
+ * in the old files).
+ */
+export async function replaceDisks(
+  rt: Runtime,
+  id: string,
+  disks: DiskAttachment[],
+): Promise<VmStatus> {
+  const current = await mustRecord(rt, id);
+  if (isDeepStrictEqual(JSON.parse(JSON.stringify(disks)), current.spec.disks))
+    return statusOf(rt, id, current);
+  const record = await mustBeStopped(rt, id, 'replaceDisks');
+  const spec = { ...record.spec, disks: structuredClone(disks) };
+  await checkSpec(rt, spec);
+  await define(rt, spec, record.uuid);
+  record.spec = spec;
+  await writeRecord(rt, id, record);
+  for (const snap of [...record.snapshots]) {
+    await rt.virsh.run(['snapshot-delete', domainName(rt, id), snap.name, '--metadata']);
+    record.snapshots = record.snapshots.filter((s) => s !== snap);
+    await writeRecord(rt, id, record);
+  }
   return statusOf(rt, id, record);
 }
 

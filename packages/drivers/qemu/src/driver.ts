@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { PartialResources, RawStats, Snapshot, VmEventReport, VmStatus } from '@gridplane/api';
 import type {
+  DiskAttachment,
   DriverInventory,
   HypervisorDriver,
   MigrationOptions,
@@ -15,6 +16,7 @@ import { probeAccelerator } from './host/accelerator.js';
 import { detectCapabilities, inventory, qemuVersion } from './host/inventory.js';
 import { finishIncoming, prepareIncoming, recoverIncoming } from './ops/migration/incoming.js';
 import { migrateOut } from './ops/migration/outgoing.js';
+import { replaceDisks } from './ops/disks.js';
 import * as power from './ops/power.js';
 import * as provisioning from './ops/provisioning.js';
 import * as snapshots from './ops/snapshots.js';
@@ -111,6 +113,10 @@ export class QemuDriver implements HypervisorDriver {
 
   resize(id: string, resources: PartialResources): Promise<VmStatus> {
     return this.locked(id, () => provisioning.resize(this.rt, id, resources));
+  }
+
+  replaceDisks(id: string, disks: DiskAttachment[]): Promise<VmStatus> {
+    return this.locked(id, () => replaceDisks(this.rt, id, disks));
   }
 
   start(id: string): Promise<VmStatus> {

@@ -1,6 +1,7 @@
 import type { PartialResources, Snapshot, VmEventReport, VmStatus } from '@gridplane/api';
 import {
   DriverError,
+  type DiskAttachment,
   type HypervisorDriver,
   type MigrationOptions,
   type MigrationTarget,
@@ -21,7 +22,7 @@ import { IncomingMigrations } from './migration/incoming.js';
 import { migrateOut } from './migration/outgoing.js';
 import { saveImage } from './ops/image.js';
 import * as power from './ops/power.js';
-import { copy, create, remove, resize } from './ops/provision.js';
+import { copy, create, remove, replaceDisks, resize } from './ops/provision.js';
 import * as snapshots from './ops/snapshots.js';
 import { toSnapshot, toStatus, type SimVm } from './state/record.js';
 import { hostStats } from './stats/host-stats.js';
@@ -95,6 +96,10 @@ export class SimDriver implements HypervisorDriver {
 
   resize(id: string, resources: PartialResources): Promise<VmStatus> {
     return this.perVm('resize', id, (vm) => resize(this.host, vm, resources));
+  }
+
+  replaceDisks(id: string, disks: DiskAttachment[]): Promise<VmStatus> {
+    return this.perVm('replaceDisks', id, (vm) => replaceDisks(this.host, vm, disks));
   }
 
   start(id: string): Promise<VmStatus> {

@@ -5,8 +5,10 @@ import { AGENT_TIMEOUTS, agentOf, failVmAction, loadVm, settleVm } from './commo
 
 /**
  * Changes a VM built from images (docs/imaging.md): stops it if it runs, has the host
- * rebuild what changed in its disk, starts it again. Each step is idempotent: the stop
- * remembers whether the VM ran, the rebuild joins a build of the same configuration.
+ * rebuild what changed in its disk, starts it again. The host reports the build done only
+ * after its driver has the rebuilt disks (`replaceDisks`: a linked clone made standalone
+ * loses its configuration volume), so the start boots them. Each step is idempotent: the
+ * stop remembers whether the VM ran, the rebuild joins a build of the same configuration.
  */
 export const vmReconfigure: OperationHandler = {
   kind: 'vm.reconfigure',

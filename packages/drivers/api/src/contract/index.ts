@@ -1,6 +1,7 @@
 import { after, describe } from 'node:test';
 import { SuiteContext } from './context.js';
 import { createOptionTests } from './create-options.js';
+import { diskTests } from './disks.js';
 import type { DriverContractOptions } from './fixture.js';
 import { lifecycleTests } from './lifecycle.js';
 import { migrationTests } from './migration.js';
@@ -34,6 +35,7 @@ export function driverContractSuite(options: DriverContractOptions): void {
     powerTests(ctx);
     snapshotTests(ctx);
     provisioningTests(ctx);
+    diskTests(ctx);
     observationTests(ctx);
     notFoundTests(ctx);
     migrationTests(ctx);

@@ -33,6 +33,7 @@ const PER_VM_CALLS: PerVmCall[] = [
     call: (d, id, _s, scratch) => d.saveImage(id, { destPath: join(scratch, `${id}.img`) }),
   },
   { name: 'copy (source)', call: (d, id, spec) => d.copy(id, spec) },
+  { name: 'replaceDisks', call: (d, id, spec) => d.replaceDisks(id, spec.disks) },
   {
     name: 'migrateOut',
     needs: 'liveMigration',

@@ -6,7 +6,9 @@ import type { Runtime } from '../runtime.js';
 import { VM_ID_PATTERN, vmPaths } from '../vm/paths.js';
 import { readRecord, writeRecord, type MachineType, type VmRecord } from '../vm/record.js';
 
-/** Checking a spec and writing a VM's record: shared by create, copy and incoming migration. */
+// Checking a spec and writing a VM's record: shared by create, copy, incoming migration and
+// replaceDisks.
+
 /** A label that asks for the q35 machine (PCI, firmware) for a directly booted guest. */
 export const MACHINE_LABEL = 'gridplane.io/machine';
 

@@ -1,11 +1,16 @@
 import type { PartialResources, ResourceKey } from '@gridplane/api';
-import { DriverError, type VmSpec } from '@gridplane/driver-api';
+import { DriverError, type DiskAttachment, type VmSpec } from '@gridplane/driver-api';
 import type { SimHost } from '../host.js';
 import { hashString, unitHash } from '../random.js';
 import { zeroCounters, type SimDisk, type SimVm } from '../state/record.js';
 import { invalidState } from './errors.js';
 import { readSimImage } from './image.js';
-import { conflictUnlessSame, requireFits, requireSpecCapabilities } from './spec.js';
+import {
+  conflictUnlessSame,
+  requireFits,
+  requireSpecCapabilities,
+  specDifferences,
+} from './spec.js';
 
 const GiB_KiB = 1024 * 1024;
 
@@ -124,6 +129,28 @@ export async function resize(host: SimHost, vm: SimVm, change: PartialResources)
   await host.latency.wait(host.personality.latency.resize);
   const draft = host.draft(vm);
   draft.spec.resources = size;
+  return host.commit(draft);
+}
+
+/**
+ * A stopped (or crashed) VM takes other disk attachments; its simulated disk keeps what the
+ * guest wrote (the builder that replaced the files keeps it too) and its snapshots are dropped.
+ */
+export async function replaceDisks(
+  host: SimHost,
+  vm: SimVm,
+  disks: DiskAttachment[],
+): Promise<SimVm> {
+  const spec = { ...vm.spec, disks: structuredClone(disks) };
+  if (specDifferences(vm.spec, spec).length === 0) return vm;
+  if (vm.power === 'running' || vm.power === 'suspended') {
+    throw invalidState(vm, 'replace the disks of', 'stop it first');
+  }
+  requireSpecCapabilities(host, spec);
+  await host.latency.wait(host.personality.latency.resize);
+  const draft = host.draft(vm);
+  draft.spec = spec;
+  draft.snapshots = [];
   return host.commit(draft);
 }
 
