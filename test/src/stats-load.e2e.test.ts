@@ -23,9 +23,9 @@ import { skipUnless, tempDir } from '@gridplane/testkit';
 /**
  * The known load: a 2-vCPU guest with one vCPU busy in a shell loop (50 % of the VM's CPU,
  * below the 100 % clamp that would hide a unit error), 4 MiB written and fsynced about once a
- * second, and, through user-mode networking, 128 KiB downloaded from and 64 KiB posted to an
- * HTTP server of the test on the host's loopback (the slirp gateway 10.0.2.2) about once a
- * second. The sim VM gets the same: a CPU trace at half its capacity, and the batch
+ * second, and, through user-mode networking, one HTTP request about once a second to a
+ * server of the test on the host's loopback (the slirp gateway 10.0.2.2): 64 KiB posted,
+ * 128 KiB in the answer. The sim VM gets the same: a CPU trace at half its capacity, and the batch
  * workload's disk writes (about 2.5–7.5 MiB/s at that level) and network traffic.
  */
 const load = (port: number) => `#!/bin/sh
@@ -34,8 +34,7 @@ const load = (port: number) => `#!/bin/sh
 # busybox wget posts the file as a C string: no NUL bytes in it.
 head -c ${UP_BYTES} /dev/zero | tr '\\0' x >/tmp/up.bin
 ( while :; do
-  timeout 10 wget -q -O /dev/null http://10.0.2.2:${port}/down
-  timeout 10 wget -q -O /dev/null --post-file /tmp/up.bin http://10.0.2.2:${port}/up
+  timeout 10 wget -q -O /dev/null --post-file /tmp/up.bin http://10.0.2.2:${port}/
   sleep 1
 done ) </dev/null >/dev/null 2>&1 &
 echo GRIDPLANE-LOAD-STARTED >/dev/console
@@ -46,7 +45,8 @@ const VCPUS = 2;
 const MEMORY_MIB = 128;
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const INTERVAL_MS = 3000;
+/** Long enough for several of the guest's requests: they come about every 1.3 s. */
+const INTERVAL_MS = 6000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Driver = QemuDriver | LibvirtDriver | SimDriver;
@@ -82,17 +82,16 @@ async function constantTrace(dir: string, id: string, share: number): Promise<vo
 }
 
 /**
- * The guests' peer: GET gives DOWN_BYTES, POST takes a body. It counts the payload bytes
- * both ways, to compare with what the guests report.
+ * The guests' peer: takes a request's body (UP_BYTES) and answers DOWN_BYTES. It counts the
+ * payload bytes both ways, to compare with what the guests report.
  */
 async function trafficServer() {
   const counted = { sent: 0, received: 0 };
   const server = createServer((req, res) => {
     req.on('data', (chunk: Buffer) => (counted.received += chunk.length));
     req.on('end', () => {
-      const body = req.method === 'GET' ? Buffer.alloc(DOWN_BYTES) : Buffer.alloc(0);
-      counted.sent += body.length;
-      res.end(body);
+      counted.sent += DOWN_BYTES;
+      res.end(Buffer.alloc(DOWN_BYTES));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -215,11 +214,13 @@ describe('the same known load gives the same normalised statistics on QEMU, libv
   it('CPU: percent per vCPU, about half for one busy vCPU of two', (t) => {
     if (skipUnless(t, canRun, NEEDS)) return;
     for (const r of results) {
-      // About 50 on an idle host; a busy shared host gives the busy vCPU less of a core (23 %
-      // measured at load average 9). A unit slip (ms/ns: ×1000 clamped to 100, or ÷1000) or
-      // a missing division by the vCPUs on an idle host falls outside.
+      // About 50 for the busy vCPU; QEMU's own work for the disk and network load comes on
+      // top (QEMU and libvirt: 57–84 measured on an otherwise idle host), and a busy shared
+      // host gives the busy vCPU less of a core (23 % measured at load average 9). A unit
+      // slip (ms/ns: ×1000 clamped to 100, or ÷1000) or a missing division by the vCPUs
+      // (clamped to 100) falls outside.
       assert.ok(
-        r.cpuPercent !== null && r.cpuPercent >= 10 && r.cpuPercent <= 80,
+        r.cpuPercent !== null && r.cpuPercent >= 10 && r.cpuPercent <= 95,
         JSON.stringify(r),
       );
     }
@@ -260,7 +261,9 @@ describe('the same known load gives the same normalised statistics on QEMU, libv
     }
     // What the guests report against what their peer counted (payload only: the guests'
     // counters add the frame, IP, TCP and HTTP headers and the acknowledgements). The guest
-    // reports once a second, so its window is shifted a little from the server's.
+    // reports once a second: its window may be up to a second shorter than the server's
+    // (the first sample's report is fresh, the second's up to a second old), and both hold
+    // whole requests only.
     for (const [i, s] of served.entries()) {
       const r = results[i]!;
       assert.ok(r.netRxBytesPerSec! > s.down * 0.4 && r.netRxBytesPerSec! < s.down * 2.5, `${i}`);

@@ -29,7 +29,7 @@ describe('guest stats readers', async () => {
   const path = join(dir.path, 'stats.sock');
   const clients: Socket[] = [];
   let server: Server;
-  const readers = new GuestStatsReaders();
+  const readers = new GuestStatsReaders(400);
 
   before(async () => {
     server = createServer((s) => {
@@ -55,6 +55,14 @@ describe('guest stats readers', async () => {
     clients[0]!.write('x'.repeat(2000) + ' net_rx_bytes=1\nnet_rx_bytes=16 net_tx_bytes=26\n');
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(await readers.latest(path), { net_rx_bytes: 16, net_tx_bytes: 26 });
+  });
+
+  it('give no report once the last one is older than the limit', async () => {
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await readers.latest(path), null, 'the guest stopped reporting');
+    clients[0]!.write('net_rx_bytes=17 net_tx_bytes=27\n');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(await readers.latest(path), { net_rx_bytes: 17, net_tx_bytes: 27 });
   });
 
   it('connect again after the other side closed', async () => {

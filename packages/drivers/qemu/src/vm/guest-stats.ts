@@ -41,6 +41,8 @@ export function parseGuestStats(line: string): GuestStats | null {
 /** A connection to one VM's stats channel socket and the last report read from it. */
 class Channel {
   latest: GuestStats | null = null;
+  /** When `latest` arrived (Date.now()). */
+  receivedAt = 0;
   private rest = '';
   private overlong = false;
   /** The first report of a connection may be old (see FIRST_REPORT_MS). */
@@ -81,7 +83,10 @@ class Channel {
     for (const line of lines) {
       const stats = this.overlong || line.length > MAX_LINE ? null : parseGuestStats(line);
       if (stats && this.stale) this.stale = false;
-      else if (stats) this.latest = stats;
+      else if (stats) {
+        this.latest = stats;
+        this.receivedAt = Date.now();
+      }
       this.overlong = false;
     }
     // The start of an overlong line is dropped, and so is the rest of it.
@@ -110,19 +115,22 @@ export class GuestStatsReaders {
   private readonly channels = new Map<string, Channel>();
   private closed = false;
 
+  /** @param maxAgeMs a report older than this is not given out: the guest stopped reporting. */
+  constructor(private readonly maxAgeMs = 5000) {}
+
   /**
    * The last report on the channel at `socketPath`, connecting first when needed (a new
-   * connection waits up to 2.5 s for a fresh report); null when there is none: no socket, or
-   * a guest that does not report.
+   * connection waits up to 2.5 s for a fresh report); null when there is none: no socket, a
+   * guest that does not report, or none for `maxAgeMs` (the reporter stopped, the vCPUs are
+   * paused).
    */
   async latest(socketPath: string): Promise<GuestStats | null> {
     if (this.closed) return null;
     const open = this.channels.get(socketPath);
-    if (open) return open.latest;
-    const channel = await this.open(socketPath);
+    const channel = open ?? (await this.open(socketPath));
     if (!channel) return null;
-    await channel.firstReport(FIRST_REPORT_MS);
-    return channel.latest;
+    if (!open) await channel.firstReport(FIRST_REPORT_MS);
+    return Date.now() - channel.receivedAt <= this.maxAgeMs ? channel.latest : null;
   }
 
   /** Drops the connection to one channel (its VM is being deleted). */
