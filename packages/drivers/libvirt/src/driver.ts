@@ -11,7 +11,7 @@ import {
   type StopOptions,
   type VmSpec,
 } from '@gridplane/driver-api';
-import { KeyedMutex, probeAccelerator } from '@gridplane/driver-qemu';
+import { GuestStatsReaders, KeyedMutex, probeAccelerator } from '@gridplane/driver-qemu';
 import { readHostCpu } from '@gridplane/host-tools';
 import { EventWatcher } from './events.js';
 import { detectCapabilities, hostStats, inventory, libvirtVersion, vmStats } from './host.js';
@@ -62,6 +62,7 @@ export class LibvirtDriver implements HypervisorDriver {
       locks: new KeyedMutex(),
       expectedStops: new Map(),
       migration: o.migration ?? null,
+      guestStats: new GuestStatsReaders(),
     };
     const events = new EventWatcher(rt);
     events.start();
@@ -180,5 +181,6 @@ export class LibvirtDriver implements HypervisorDriver {
 
   async close(): Promise<void> {
     this.events.close();
+    this.rt.guestStats.close();
   }
 }

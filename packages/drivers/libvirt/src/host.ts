@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ALL_CAPABILITIES, type Capabilities, type RawStats } from '@gridplane/api';
 import type { DriverInventory } from '@gridplane/driver-api';
-import { ACCELERATOR_EFFICIENCY, GuestStatsReaders } from '@gridplane/driver-qemu';
+import { ACCELERATOR_EFFICIENCY } from '@gridplane/driver-qemu';
 import { collectHostStats, commandExists, readHostMemoryMiB } from '@gridplane/host-tools';
 import { hasBlockCounters, qmpBlockCounters } from './block-stats.js';
 import { domainName, listIds, mustRecord, powerOf, vmFiles, type Runtime } from './runtime.js';
@@ -63,12 +63,6 @@ export async function inventory(rt: Runtime): Promise<DriverInventory> {
 const NO_PROCESS = new Set([0, 5, 6]);
 
 /**
- * Connections to the guests' stats channels, keyed by socket path, shared by the drivers of
- * this process. They do not keep the process alive, and a connection whose QEMU ended goes.
- */
-const guestStats = new GuestStatsReaders();
-
-/**
  * One VM's raw statistics, shape `libvirt`: the numeric fields of `virsh domstats --raw`
  * under libvirt's own names (cpu.time ns, balloon.current KiB, block.N.rd.bytes, …), and
  * the configured size; the disk counters domstats leaves out come from QEMU (block-stats.ts),
@@ -88,7 +82,7 @@ export async function vmStats(rt: Runtime, id: string): Promise<RawStats> {
   }
   if (NO_PROCESS.has(values['state.state'] ?? 0))
     return { source: 'libvirt', at: Date.now(), values };
-  const guest = await guestStats.latest(vmFiles(rt, id).stats);
+  const guest = await rt.guestStats.latest(vmFiles(rt, id).stats);
   if (guest?.net_rx_bytes !== undefined) values['guest.net.rx.bytes'] = guest.net_rx_bytes;
   if (guest?.net_tx_bytes !== undefined) values['guest.net.tx.bytes'] = guest.net_tx_bytes;
   if (!hasBlockCounters(values)) {

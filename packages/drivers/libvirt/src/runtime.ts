@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Capabilities, PowerState, Snapshot, VmStatus } from '@gridplane/api';
 import { DriverError, type VmSpec } from '@gridplane/driver-api';
-import type { Accelerator, KeyedMutex } from '@gridplane/driver-qemu';
+import type { Accelerator, GuestStatsReaders, KeyedMutex } from '@gridplane/driver-qemu';
 import type { HostCpu } from '@gridplane/host-tools';
 import type { LibvirtMigration } from './options.js';
 import type { Virsh } from './virsh.js';
@@ -39,6 +39,8 @@ export interface Runtime {
   migration: LibvirtMigration | null;
   /** VMs whose next stop the driver itself causes (not reported as events), until a time. */
   expectedStops: Map<string, number>;
+  /** Connections to the guests' stats channels (network counters the guest reports). */
+  guestStats: GuestStatsReaders;
 }
 
 /** The domain-name prefix of a state directory: `gp` and 8 hex digits of its hash. */
