@@ -45,7 +45,11 @@ export class ControllerProcess {
   }
 
   async start(): Promise<void> {
+    // GRIDPLANE_CONTROLLER_CPU_PROF=<dir>: the controller writes a V8 CPU profile there when it
+    // exits (profiling a benchmark; docs/benchmarks.md).
+    const profile = process.env.GRIDPLANE_CONTROLLER_CPU_PROF;
     const args = [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
       CLI,
       '--data-dir',
       this.dataDir,
@@ -68,6 +72,11 @@ export class ControllerProcess {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+  }
+
+  /** The running process's id (benchmarks read its CPU time from /proc). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** The credentials the controller wrote into its data directory. */

@@ -70,6 +70,12 @@ export class BenchGrid {
     return new BenchGrid(controller, client, token, agents, dir);
   }
 
+  get controllerPid(): number {
+    const pid = this.controller.pid;
+    if (pid === undefined) throw new Error('the controller is not running');
+    return pid;
+  }
+
   get url(): string {
     return this.controller.url;
   }

@@ -1,7 +1,7 @@
 import type { CreateVmResponse } from '@gridplane/api';
 import { Agent as Pool, request } from 'undici';
 import type { RunningWatch } from './running-watch.js';
-import { percentile, round } from './stats.js';
+import { percentile, processCpuMs, round } from './stats.js';
 
 export interface LaunchResult {
   mode: string;
@@ -12,6 +12,8 @@ export interface LaunchResult {
   p99Ms: number;
   maxMs: number;
   refused: number;
+  /** The controller process's CPU time (user + system) over the run, per launch. */
+  controllerCpuMsPerLaunch: number;
 }
 
 const BODY = JSON.stringify({
@@ -35,6 +37,8 @@ export async function measureLaunches(
     concurrency: number;
     closedLoop: boolean;
     mode: string;
+    /** The controller's process id, whose CPU time is measured. */
+    controllerPid: number;
   },
   watch: RunningWatch,
 ): Promise<{ result: LaunchResult; vmIds: string[] }> {
@@ -42,6 +46,7 @@ export async function measureLaunches(
   const sentAt = new Map<string, number>();
   let next = 0;
   let refused = 0;
+  const cpuBefore = processCpuMs(o.controllerPid);
   const start = performance.now();
   const worker = async () => {
     while (next < o.total) {
@@ -70,6 +75,7 @@ export async function measureLaunches(
   const ids = [...sentAt.keys()];
   await watch.all(ids, 600_000);
   const end = Math.max(...ids.map((id) => watch.at(id)!));
+  const cpuMs = processCpuMs(o.controllerPid) - cpuBefore;
   const latencies = ids.map((id) => watch.at(id)! - sentAt.get(id)!);
   await pool.close();
   return {
@@ -82,6 +88,7 @@ export async function measureLaunches(
       p99Ms: round(percentile(latencies, 99)),
       maxMs: round(Math.max(...latencies)),
       refused,
+      controllerCpuMsPerLaunch: round(cpuMs / ids.length, 2),
     },
   };
 }

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
         concurrency: total,
         closedLoop: false,
         mode: `${total} at once`,
+        controllerPid: grid.controllerPid,
       },
       watch,
     );
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
         concurrency: steadyN,
         closedLoop: true,
         mode: `${steadyN} in progress`,
+        controllerPid: grid.controllerPid,
       },
       watch,
     );

@@ -1,6 +1,6 @@
 import { ApiError, type OperationKind } from '@gridplane/api';
 import { parseJson, toJson } from '../store/json.js';
-import { GroupCommit } from '../store/group-commit.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { OperationRow } from '../store/operations-repo.js';
 import { eventRow, type EventInput } from '../services/events.js';
 import type { Repos } from '../store/store.js';
@@ -57,7 +57,7 @@ export class OperationEngine {
     private readonly handlers: ReadonlyMap<OperationKind, OperationHandler>,
     private readonly options: EngineOptions,
   ) {
-    this.writes = new GroupCommit(deps.store);
+    this.writes = deps.store.writes;
     this.stepNames = new Map([...handlers].map(([kind, h]) => [kind, h.steps.map((s) => s.name)]));
   }
 

@@ -66,7 +66,10 @@ export class AuditService {
       details: toJson({ params }),
     };
     try {
-      await this.store.audit.append([row]);
+      // On SQLite the record shares a commit with the other writes of the moment.
+      if (this.store.dialect === 'sqlite')
+        await this.store.writes.run((tx) => tx.audit.append([row]));
+      else await this.store.audit.append([row]);
     } catch (e) {
       this.log.error({ err: e, action: row.action }, 'could not write the audit record');
     }

@@ -1,7 +1,8 @@
 import type { Resources } from '@gridplane/api';
 import type { EventRow } from '../store/events-repo.js';
 import { parseJson } from '../store/json.js';
-import type { MeterRow } from '../store/metering-repo.js';
+import type { NewAuditRow } from '../store/audit-repo.js';
+import type { MeterRow, UsageRow } from '../store/metering-repo.js';
 import { DEFAULT_TENANT_ID } from '../store/migrations/003-tenancy.js';
 import type { Repos, Store } from '../store/store.js';
 import { Mutex } from '../util/mutex.js';
@@ -44,41 +45,54 @@ export class Ledger {
     });
   }
 
+  /**
+   * One batch in one transaction: the events' audit records, usage records and open
+   * intervals are worked out in memory from the intervals read up front, then written with a
+   * few statements, whatever the batch's size.
+   */
   private async batch(tx: Repos): Promise<number> {
     let cursor = await tx.metering.lockCursor();
-    const events = await tx.events.list({ after: cursor, limit: BATCH });
-    let n = 0;
-    for (const e of events) {
+    const events: EventRow[] = [];
+    for (const e of await tx.events.list({ after: cursor, limit: BATCH })) {
       if (e.id !== cursor + 1 && this.now() - e.time < GAP_WAIT_MS) break;
-      await this.apply(tx, e);
+      events.push(e);
       cursor = e.id;
-      n++;
     }
-    if (n) await tx.metering.setCursor(cursor);
-    return n;
+    if (!events.length) return 0;
+    await tx.audit.append(events.filter((e) => !NOT_AUDITED.has(e.type)).map(auditRow));
+    const vmIds = new Set(events.filter((e) => e.subject_kind === 'vm').map((e) => e.subject_id));
+    const meters = new Map<string, MeterRow | null>();
+    for (const m of await tx.metering.metersOf([...vmIds])) meters.set(m.vm_id, m);
+    const records: UsageRow[] = [];
+    const changed = new Set<string>();
+    for (const e of events) {
+      const next = this.apply(e, meters.get(e.subject_id) ?? null, records);
+      if (next === undefined) continue;
+      meters.set(e.subject_id, next);
+      changed.add(e.subject_id);
+    }
+    await tx.metering.record(records);
+    const kept = [...changed].map((id) => meters.get(id)).filter((m) => !!m);
+    await tx.metering.setMeters(kept);
+    await tx.metering.dropMeters([...changed].filter((id) => !meters.get(id)));
+    await tx.metering.setCursor(cursor);
+    return events.length;
   }
 
-  private async apply(tx: Repos, e: EventRow): Promise<void> {
-    if (!NOT_AUDITED.has(e.type)) {
-      await tx.audit.append([
-        {
-          key: `event:${e.id}`,
-          time: e.time,
-          tenant_id: e.tenant_id,
-          actor: e.actor,
-          source: null,
-          action: e.type,
-          target: e.subject_id,
-          result: 'ok',
-          details: e.data,
-        },
-      ]);
-    }
-    if (e.subject_kind !== 'vm') return;
+  /**
+   * What `e` does to its VM's open interval `meter`: the usage record it closes (added to
+   * `records`) and the interval after it (null: none; undefined: unchanged).
+   */
+  private apply(
+    e: EventRow,
+    meter: MeterRow | null,
+    records: UsageRow[],
+  ): MeterRow | null | undefined {
+    if (e.subject_kind !== 'vm') return undefined;
     const data = parseJson<Record<string, unknown>>(e.data, {});
     if (e.type === 'vm.created') {
       const r = data.resources as Resources;
-      await tx.metering.setMeter({
+      return {
         vm_id: e.subject_id,
         tenant_id: e.tenant_id ?? DEFAULT_TENANT_ID,
         class: (data.instanceType as string | null) ?? 'custom',
@@ -88,41 +102,48 @@ export class Ledger {
         memory_mib: r.memoryMiB,
         disk_gib: r.diskGiB,
         snapshot_gib: 0,
-      });
-      return;
+      };
     }
-    const meter = await tx.metering.meter(e.subject_id);
-    if (!meter) return;
+    if (!meter) return undefined;
     if (e.type === 'vm.network_bytes') {
-      await this.close(tx, e, meter, { network: Number(data.bytes ?? 0) });
-      return;
+      close(records, e, meter, Number(data.bytes ?? 0));
+      return undefined;
     }
     const next = nextMeter(e, data, meter);
-    if (next === undefined) return;
-    await this.close(tx, e, meter, {});
-    if (next === null) await tx.metering.dropMeter(meter.vm_id);
-    else await tx.metering.setMeter(next);
+    if (next !== undefined) close(records, e, meter, 0);
+    return next;
   }
+}
 
-  /** Writes the interval [since, event) (or, for traffic, the bytes) under the event's key. */
-  private async close(tx: Repos, e: EventRow, m: MeterRow, o: { network?: number }) {
-    const network = o.network ?? 0;
-    if (e.time <= m.since_ms && network === 0) return;
-    await tx.metering.record({
-      id: `ev:${e.id}`,
-      tenant_id: m.tenant_id,
-      vm_id: m.vm_id,
-      class: m.class,
-      state: network ? 'traffic' : m.state,
-      start_ms: network ? e.time : m.since_ms,
-      end_ms: e.time,
-      vcpus: m.vcpus,
-      memory_mib: m.memory_mib,
-      disk_gib: m.disk_gib,
-      snapshot_gib: m.snapshot_gib,
-      network_bytes: network,
-    });
-  }
+const auditRow = (e: EventRow): NewAuditRow => ({
+  key: `event:${e.id}`,
+  time: e.time,
+  tenant_id: e.tenant_id,
+  actor: e.actor,
+  source: null,
+  action: e.type,
+  target: e.subject_id,
+  result: 'ok',
+  details: e.data,
+});
+
+/** The record of the interval [since, event) (or, for traffic, the bytes) under the event's key. */
+function close(records: UsageRow[], e: EventRow, m: MeterRow, network: number): void {
+  if (e.time <= m.since_ms && network === 0) return;
+  records.push({
+    id: `ev:${e.id}`,
+    tenant_id: m.tenant_id,
+    vm_id: m.vm_id,
+    class: m.class,
+    state: network ? 'traffic' : m.state,
+    start_ms: network ? e.time : m.since_ms,
+    end_ms: e.time,
+    vcpus: m.vcpus,
+    memory_mib: m.memory_mib,
+    disk_gib: m.disk_gib,
+    snapshot_gib: m.snapshot_gib,
+    network_bytes: network,
+  });
 }
 
 /** The open interval after `e`: a new state or size; null when the VM is gone; undefined if unchanged. */

@@ -6,8 +6,12 @@ export type UsageRow = Selectable<UsageRecordsTable>;
 export type MeterRow = Selectable<VmMetersTable>;
 export type RateCardRow = Selectable<RateCardsTable>;
 
-/** Traffic records per statement (12 columns each: under every store's parameter limit). */
-const TRAFFIC_CHUNK = 200;
+/** Rows per statement (12 columns at most: under every store's parameter limit). */
+const CHUNK = 200;
+
+function* chunks<T>(rows: readonly T[]): Generator<readonly T[]> {
+  for (let i = 0; i < rows.length; i += CHUNK) yield rows.slice(i, i + CHUNK);
+}
 
 /** The metering ledger: closed usage intervals, each VM's open one, the cursor; and rate cards. */
 export class MeteringRepo {
@@ -37,12 +41,14 @@ export class MeteringRepo {
   }
 
   /** Written once per key: recording the same event again changes nothing. */
-  async record(row: UsageRow): Promise<void> {
-    await this.db
-      .insertInto('usage_records')
-      .values(row)
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+  async record(rows: readonly UsageRow[]): Promise<void> {
+    for (const chunk of chunks(rows)) {
+      await this.db
+        .insertInto('usage_records')
+        .values(chunk)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
   }
 
   /**
@@ -50,10 +56,10 @@ export class MeteringRepo {
    * the first time; the record ends at the latest sample that added to it.
    */
   async addTraffic(rows: readonly UsageRow[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += TRAFFIC_CHUNK) {
+    for (const chunk of chunks(rows)) {
       await this.db
         .insertInto('usage_records')
-        .values(rows.slice(i, i + TRAFFIC_CHUNK))
+        .values(chunk)
         .onConflict((oc) =>
           oc.column('id').doUpdateSet((eb) => ({
             network_bytes: sql<number>`${eb.ref('usage_records.network_bytes')} + ${eb.ref('excluded.network_bytes')}`,
@@ -64,20 +70,46 @@ export class MeteringRepo {
     }
   }
 
-  meter(vmId: string): Promise<MeterRow | undefined> {
-    return this.db.selectFrom('vm_meters').selectAll().where('vm_id', '=', vmId).executeTakeFirst();
+  /** The open intervals of these VMs (those that have one). */
+  async metersOf(vmIds: readonly string[]): Promise<MeterRow[]> {
+    const out: MeterRow[] = [];
+    for (const chunk of chunks(vmIds)) {
+      out.push(
+        ...(await this.db
+          .selectFrom('vm_meters')
+          .selectAll()
+          .where('vm_id', 'in', chunk)
+          .execute()),
+      );
+    }
+    return out;
   }
 
-  async setMeter(row: MeterRow): Promise<void> {
-    await this.db
-      .insertInto('vm_meters')
-      .values(row)
-      .onConflict((oc) => oc.column('vm_id').doUpdateSet(row))
-      .execute();
+  /** Writes these open intervals (one per VM), replacing the VMs' previous ones. */
+  async setMeters(rows: readonly MeterRow[]): Promise<void> {
+    for (const chunk of chunks(rows)) {
+      await this.db
+        .insertInto('vm_meters')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.column('vm_id').doUpdateSet((eb) => ({
+            tenant_id: eb.ref('excluded.tenant_id'),
+            class: eb.ref('excluded.class'),
+            state: eb.ref('excluded.state'),
+            since_ms: eb.ref('excluded.since_ms'),
+            vcpus: eb.ref('excluded.vcpus'),
+            memory_mib: eb.ref('excluded.memory_mib'),
+            disk_gib: eb.ref('excluded.disk_gib'),
+            snapshot_gib: eb.ref('excluded.snapshot_gib'),
+          })),
+        )
+        .execute();
+    }
   }
 
-  async dropMeter(vmId: string): Promise<void> {
-    await this.db.deleteFrom('vm_meters').where('vm_id', '=', vmId).execute();
+  async dropMeters(vmIds: readonly string[]): Promise<void> {
+    for (const chunk of chunks(vmIds))
+      await this.db.deleteFrom('vm_meters').where('vm_id', 'in', chunk).execute();
   }
 
   /** Intervals that overlap [from, to). */

@@ -15,6 +15,7 @@ import { TtlCache } from './ttl-cache.js';
 import { AuditRepo } from './audit-repo.js';
 import { MeteringRepo } from './metering-repo.js';
 import { VmsRepo } from './vms-repo.js';
+import { GroupCommit } from './group-commit.js';
 
 /** What the repositories of one store keep between queries, shared by its transactions. */
 export class RepoCaches {
@@ -62,8 +63,15 @@ export class Repos {
 
 /** The store: repositories outside any transaction, and transactions over all of them. */
 export class Store extends Repos {
+  /**
+   * Small transactions that may share a commit with others issued at the same time (the
+   * engine's checkpoints, audit records of requests): see GroupCommit.
+   */
+  readonly writes: GroupCommit;
+
   constructor(readonly connection: StoreConnection) {
     super(connection.db);
+    this.writes = new GroupCommit(this);
   }
 
   get dialect() {
