@@ -19,10 +19,10 @@ export function placementRoutes(app: App, s: Services): void {
       schema: { tags: ['placement'], params: IdParams, response: responses({ 200: VmPlacement }) },
     },
     async (req) => {
-      const vm = await s.vms.visibleRow(req.params.id, scope(req));
-      const record = parseJson<VmPlacement | null>(vm.placement, null);
+      const id = req.params.id;
+      const record = parseJson<VmPlacement | null>(await s.vms.placement(id, scope(req)), null);
       if (!record) {
-        throw new ApiError('NotFound', `VM ${vm.id} has no placement decision`, { id: vm.id });
+        throw new ApiError('NotFound', `VM ${id} has no placement decision`, { id });
       }
       return record;
     },

@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor, toJson } from '../store/json.js';
 import { vmReservation } from '../store/reservations-repo.js';
 import type { Store } from '../store/store.js';
 import type { NewEventRow } from '../store/events-repo.js';
-import type { VmRow } from '../store/vms-repo.js';
+import type { NewVmRow, VmRow } from '../store/vms-repo.js';
 import type { ImageRow } from '../store/catalog-repo.js';
 import type { EventsService } from './events.js';
 import type { VmBuilds } from './images-builds.js';
@@ -74,7 +74,7 @@ export class VmsService {
       throw new ApiError('ValidationFailed', `VM name '${tooLong}' is longer than 63 characters`);
 
     const now = Date.now();
-    const vms: VmRow[] = names.map((name) => ({
+    const vms: NewVmRow[] = names.map((name) => ({
       id: newId('vm'),
       name,
       state: 'pending',
@@ -181,6 +181,12 @@ export class VmsService {
     if (!row || !visible(scope, row.tenant_id))
       throw new ApiError('NotFound', `VM ${id} not found`, { id });
     return row;
+  }
+
+  /** The placement decision (JSON) of a VM `scope` sees; null when it has none. */
+  async placement(id: string, scope: Scope): Promise<string | null> {
+    await this.visibleRow(id, scope);
+    return (await this.deps.store.vms.placement(id)) ?? null;
   }
 
   async list(q: VmListQuery, scope: Scope): Promise<{ items: Vm[]; nextCursor: string | null }> {

@@ -7,6 +7,7 @@ import {
   type Selectable,
   type Updateable,
 } from 'kysely';
+import { Prepared } from './prepared.js';
 import type { Database, OperationsTable } from './schema.js';
 
 export type OperationRow = Selectable<OperationsTable>;
@@ -45,6 +46,49 @@ function stepNameCase(names: StepNames): RawBuilder<string> {
   }
   return expr;
 }
+
+function runnable(eb: ExpressionBuilder<Database, 'operations'>, now: number) {
+  return eb.or([
+    eb.and([eb('state', '=', 'pending'), eb('not_before', '<=', now)]),
+    eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)]),
+  ]);
+}
+
+function unblocked(eb: ExpressionBuilder<Database, 'operations'>) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('operation_locks as mine')
+        .innerJoin('operation_locks as other', 'other.resource', 'mine.resource')
+        .select(sql`1`.as('one'))
+        .whereRef('mine.op_id', '=', 'operations.id')
+        .whereRef('other.op_seq', '<', 'mine.op_seq')
+        .where((e) => e.or([e('mine.mode', '=', 'x'), e('other.mode', '=', 'x')])),
+    ),
+  );
+}
+
+/** Claims, by the step names they write (the engine's: one map). */
+const claims = new WeakMap<StepNames, Prepared<[string, string, number, number], OperationRow>>();
+
+/** Updates of held operations, by the columns they set. */
+const heldUpdates = new Map<string, Prepared<[string, string, ...unknown[]], unknown>>();
+
+const behind = new Prepared((db, id: string) =>
+  db
+    .selectFrom('operation_locks as mine')
+    .innerJoin('operation_locks as other', 'other.resource', 'mine.resource')
+    .select('other.op_id')
+    .distinct()
+    .where('mine.op_id', '=', id)
+    .whereRef('other.op_seq', '>', 'mine.op_seq')
+    .where((e) => e.or([e('mine.mode', '=', 'x'), e('other.mode', '=', 'x')]))
+    .orderBy('other.op_id'),
+);
+
+const releases = new Prepared((db, id: string) =>
+  db.deleteFrom('operation_locks').where('op_id', '=', id),
+);
 
 export class OperationsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -96,8 +140,8 @@ export class OperationsRepo {
     let q = this.db
       .selectFrom('operations')
       .select('id')
-      .where((eb) => this.runnable(eb, now))
-      .where((eb) => this.unblocked(eb))
+      .where((eb) => runnable(eb, now))
+      .where((eb) => unblocked(eb))
       .orderBy('seq')
       .limit(limit);
     if (exclude.length) q = q.where('id', 'not in', [...exclude]);
@@ -108,28 +152,34 @@ export class OperationsRepo {
    * Takes the lease if the operation is claimable (as above) — checked and taken in one
    * statement, so two workers never both take it. Returns the claimed row or undefined.
    */
-  claim(
+  async claim(
     id: string,
     owner: string,
     now: number,
     leaseMs: number,
     stepNames: StepNames = new Map(),
   ): Promise<OperationRow | undefined> {
-    return this.db
-      .updateTable('operations')
-      .set({
-        state: 'running',
-        lease_owner: owner,
-        lease_expires_at: now + leaseMs,
-        attempts: sql`attempts + 1`,
-        started_at: sql`coalesce(started_at, ${now})`,
-        ...(stepNames.size > 0 ? { step_name: stepNameCase(stepNames) } : {}),
-      })
-      .where('id', '=', id)
-      .where((eb) => this.runnable(eb, now))
-      .where((eb) => this.unblocked(eb))
-      .returningAll()
-      .executeTakeFirst();
+    let q = claims.get(stepNames);
+    if (!q) {
+      q = new Prepared((db, id: string, owner: string, now: number, leaseUntil: number) =>
+        db
+          .updateTable('operations')
+          .set({
+            state: 'running',
+            lease_owner: owner,
+            lease_expires_at: leaseUntil,
+            attempts: sql`attempts + 1`,
+            started_at: sql`coalesce(started_at, ${now})`,
+            ...(stepNames.size > 0 ? { step_name: stepNameCase(stepNames) } : {}),
+          })
+          .where('id', '=', id)
+          .where((eb) => runnable(eb, now))
+          .where((eb) => unblocked(eb))
+          .returningAll(),
+      );
+      claims.set(stepNames, q);
+    }
+    return (await q.rows(this.db, id, owner, now, now + leaseMs))[0];
   }
 
   /**
@@ -138,38 +188,7 @@ export class OperationsRepo {
    * sharing a shared lock with it never waited for it.
    */
   async queuedBehind(id: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('operation_locks as mine')
-      .innerJoin('operation_locks as other', 'other.resource', 'mine.resource')
-      .select('other.op_id')
-      .distinct()
-      .where('mine.op_id', '=', id)
-      .whereRef('other.op_seq', '>', 'mine.op_seq')
-      .where((e) => e.or([e('mine.mode', '=', 'x'), e('other.mode', '=', 'x')]))
-      .orderBy('other.op_id')
-      .execute();
-    return rows.map((r) => r.op_id);
-  }
-
-  private runnable(eb: ExpressionBuilder<Database, 'operations'>, now: number) {
-    return eb.or([
-      eb.and([eb('state', '=', 'pending'), eb('not_before', '<=', now)]),
-      eb.and([eb('state', '=', 'running'), eb('lease_expires_at', '<', now)]),
-    ]);
-  }
-
-  private unblocked(eb: ExpressionBuilder<Database, 'operations'>) {
-    return eb.not(
-      eb.exists(
-        eb
-          .selectFrom('operation_locks as mine')
-          .innerJoin('operation_locks as other', 'other.resource', 'mine.resource')
-          .select(sql`1`.as('one'))
-          .whereRef('mine.op_id', '=', 'operations.id')
-          .whereRef('other.op_seq', '<', 'mine.op_seq')
-          .where((e) => e.or([e('mine.mode', '=', 'x'), e('other.mode', '=', 'x')])),
-      ),
-    );
+    return (await behind.rows(this.db, id)).map((r) => r.op_id);
   }
 
   /** Updates an operation this owner still holds; false when the lease was lost. */
@@ -178,14 +197,23 @@ export class OperationsRepo {
     owner: string,
     patch: Updateable<OperationsTable>,
   ): Promise<boolean> {
-    const res = await this.db
-      .updateTable('operations')
-      .set(patch)
-      .where('id', '=', id)
-      .where('lease_owner', '=', owner)
-      .where('state', '=', 'running')
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    const columns = (Object.keys(patch) as (keyof OperationsTable)[]).filter(
+      (c) => patch[c] !== undefined,
+    );
+    const shape = columns.join();
+    let q = heldUpdates.get(shape);
+    if (!q) {
+      q = new Prepared((db, id: string, owner: string, ...values: unknown[]) =>
+        db
+          .updateTable('operations')
+          .set(Object.fromEntries(columns.map((c, i) => [c, values[i]])))
+          .where('id', '=', id)
+          .where('lease_owner', '=', owner)
+          .where('state', '=', 'running'),
+      );
+      heldUpdates.set(shape, q);
+    }
+    return (await q.changed(this.db, id, owner, ...columns.map((c) => patch[c]))) === 1;
   }
 
   /**
@@ -203,7 +231,7 @@ export class OperationsRepo {
   }
 
   async releaseLocks(id: string): Promise<void> {
-    await this.db.deleteFrom('operation_locks').where('op_id', '=', id).execute();
+    await releases.execute(this.db, id);
   }
 
   async countByState(): Promise<Map<string, number>> {

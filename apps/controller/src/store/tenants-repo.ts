@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { Prepared } from './prepared.js';
 import type { Database } from './schema.js';
 import type { TenantsTable, UsersTable, InvitationsTable } from './tenancy-schema.js';
 
@@ -20,6 +21,10 @@ export interface TenantUsage {
   pending: { kind: string; params: string }[];
 }
 
+const byId = new Prepared((db, id: string) =>
+  db.selectFrom('tenants').selectAll().where('id', '=', id),
+);
+
 /** Tenants, their users and invitations. */
 export class TenantsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -28,8 +33,8 @@ export class TenantsRepo {
     await this.db.insertInto('tenants').values(row).execute();
   }
 
-  get(id: string): Promise<TenantRow | undefined> {
-    return this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<TenantRow | undefined> {
+    return (await byId.rows(this.db, id))[0];
   }
 
   getByName(name: string): Promise<TenantRow | undefined> {

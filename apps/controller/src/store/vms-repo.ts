@@ -1,9 +1,39 @@
 import { type Kysely, type Selectable, type Updateable } from 'kysely';
+import { Prepared } from './prepared.js';
 import type { Database, VmsTable } from './schema.js';
 
-export type VmRow = Selectable<VmsTable>;
+/**
+ * A VM as reads return it: every column but `placement`, the decision that placed it (a
+ * report on every host of the grid, kilobytes long), which only `placement()` reads.
+ */
+export type VmRow = Omit<Selectable<VmsTable>, 'placement'>;
 /** A new VM; without a tenant it belongs to the default tenant. */
-export type NewVmRow = Omit<VmRow, 'tenant_id'> & { tenant_id?: string };
+export type NewVmRow = VmRow & { placement: string | null; tenant_id?: string };
+
+const COLUMNS = [
+  'id',
+  'name',
+  'state',
+  'task',
+  'host_id',
+  'instance_type',
+  'vcpus',
+  'memory_mib',
+  'disk_gib',
+  'network_mbps',
+  'image_id',
+  'labels',
+  'snapshots',
+  'last_error',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'tenant_id',
+] as const satisfies readonly (keyof VmRow)[];
+
+const byId = new Prepared((db, id: string) =>
+  db.selectFrom('vms').select(COLUMNS).where('id', '=', id),
+);
 
 export class VmsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -12,8 +42,18 @@ export class VmsRepo {
     if (rows.length) await this.db.insertInto('vms').values(rows).execute();
   }
 
-  get(id: string): Promise<VmRow | undefined> {
-    return this.db.selectFrom('vms').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<VmRow | undefined> {
+    return (await byId.rows(this.db, id))[0];
+  }
+
+  /** The VM's placement decision (JSON), null when it has none, undefined with no such VM. */
+  async placement(id: string): Promise<string | null | undefined> {
+    const row = await this.db
+      .selectFrom('vms')
+      .select('placement')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.placement;
   }
 
   /** Live VMs (not deleted) by id or, failing that, by name (first match). */
@@ -22,7 +62,7 @@ export class VmsRepo {
     if (byId && byId.state !== 'deleted') return byId;
     return this.db
       .selectFrom('vms')
-      .selectAll()
+      .select(COLUMNS)
       .where('name', '=', idOrName)
       .where('state', '!=', 'deleted')
       .orderBy('id')
@@ -37,7 +77,7 @@ export class VmsRepo {
     after?: string | null;
     limit: number;
   }): Promise<VmRow[]> {
-    let q = this.db.selectFrom('vms').selectAll().orderBy('id').limit(o.limit);
+    let q = this.db.selectFrom('vms').select(COLUMNS).orderBy('id').limit(o.limit);
     q = o.state ? q.where('state', '=', o.state) : q.where('state', '!=', 'deleted');
     if (o.hostId) q = q.where('host_id', '=', o.hostId);
     if (o.name) q = q.where('name', '=', o.name);
@@ -49,7 +89,7 @@ export class VmsRepo {
   listOnHost(hostId: string): Promise<VmRow[]> {
     return this.db
       .selectFrom('vms')
-      .selectAll()
+      .select(COLUMNS)
       .where('host_id', '=', hostId)
       .where('state', '!=', 'deleted')
       .execute();
