@@ -67,9 +67,7 @@ export class AuditService {
     };
     try {
       // On SQLite the record shares a commit with the other writes of the moment.
-      if (this.store.dialect === 'sqlite')
-        await this.store.writes.run((tx) => tx.audit.append([row]));
-      else await this.store.audit.append([row]);
+      await this.store.writes.run((tx) => tx.audit.append([row]));
     } catch (e) {
       this.log.error({ err: e, action: row.action }, 'could not write the audit record');
     }
