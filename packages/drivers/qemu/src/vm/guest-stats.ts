@@ -133,12 +133,6 @@ export class GuestStatsReaders {
     return Date.now() - channel.receivedAt <= this.maxAgeMs ? channel.latest : null;
   }
 
-  /** Drops the connection to one channel (its VM is being deleted). */
-  forget(socketPath: string): void {
-    this.channels.get(socketPath)?.socket.destroy();
-    this.channels.delete(socketPath);
-  }
-
   close(): void {
     this.closed = true;
     for (const channel of this.channels.values()) channel.socket.destroy();
