@@ -1,7 +1,3 @@
-mounted() { grep -q " $1 " /proc/mounts 2>/dev/null; }
-mounted /proc || mount -t proc proc /proc
-mounted /sys || mount -t sysfs sysfs /sys
-mounted /dev || mount -t devtmpfs devtmpfs /dev
 #!/bin/sh
 # Gridplane tiny OS boot sequence (run once by init, before anything else):
 #  1. mounts proc, sys, dev, run, tmp; starts the power-button watcher and the statistics
