@@ -130,6 +130,28 @@ describe('image store and builds on the host', () => {
       .catch((e: Error & { code?: string }) => e.code);
     assert.equal(refused, 'NotFound');
 
+    // A VM with snapshots is not rebuilt: its snapshots live in the disk files a rebuild replaces.
+    const snap = await grid.client.vmAction(vm.id, 'snapshot', { name: 'before' });
+    assert.equal((await grid.settle([snap.operation.id]))[0]!.state, 'succeeded');
+    const withSnapshot = await grid.client.http
+      .request('POST', `/v1/vms/${vm.id}/configuration`, {
+        body: { parameters: { hostname: 'x' } },
+      })
+      .catch((e: Error & { code?: string; details?: { snapshots?: string[] } }) => e);
+    assert.equal((withSnapshot as { code?: string }).code, 'InvalidState');
+    const after = await grid.client.getVm(vm.id);
+    assert.equal(after.state, 'running');
+    assert.deepEqual(
+      after.snapshots.map((x) => x.name),
+      ['before'],
+    );
+    assert.ok(
+      readFileSync(
+        join(agent().images.builds.storage.root, '..', 'configs', `${vm.id}.json`),
+        'utf8',
+      ).includes('web-2'),
+    );
+
     // Save image: the stopped VM's disk becomes an OS image in the store.
     const stop = await grid.client.vmAction(vm.id, 'stop', { force: false });
     assert.equal((await grid.settle([stop.operation.id]))[0]!.state, 'succeeded');

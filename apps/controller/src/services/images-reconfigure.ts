@@ -4,7 +4,9 @@ import {
   type OperationKind,
   type ReconfigureVmRequest,
   type SaveVmImageRequest,
+  type Snapshot,
 } from '@gridplane/api';
+import { parseJson } from '../store/json.js';
 import type { Store } from '../store/store.js';
 import { visible, type Scope } from './auth.js';
 import type { EventsService } from './events.js';
@@ -88,7 +90,18 @@ export function reconfigureVm(
     kind: 'vm.reconfigure',
     task: 'reconfiguring',
     from: ['running', 'stopped'],
-    params: async (vm) => ({ config: await d.builds.revise(vm, change) }),
+    params: async (vm) => {
+      // A rebuild replaces the disk files the VM's snapshots live in.
+      const snapshots = parseJson<Snapshot[]>(vm.snapshots, []).map((x) => x.name);
+      if (snapshots.length > 0) {
+        throw new ApiError(
+          'InvalidState',
+          `VM ${vm.id} has snapshots (${snapshots.join(', ')}): a reconfigure rebuilds the disk they are kept in`,
+          { id: vm.id, snapshots },
+        );
+      }
+      return { config: await d.builds.revise(vm, change) };
+    },
   };
   return admit(d, id, o, actor, scope);
 }
