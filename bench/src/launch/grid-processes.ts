@@ -76,6 +76,12 @@ export class BenchGrid {
     return pid;
   }
 
+  get agentsPid(): number {
+    const pid = this.agents.pid;
+    if (pid === undefined) throw new Error('the agents are not running');
+    return pid;
+  }
+
   get url(): string {
     return this.controller.url;
   }

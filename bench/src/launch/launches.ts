@@ -14,6 +14,10 @@ export interface LaunchResult {
   refused: number;
   /** The controller process's CPU time (user + system) over the run, per launch. */
   controllerCpuMsPerLaunch: number;
+  /** The same for the process running every simulated host's agent. */
+  agentsCpuMsPerLaunch: number;
+  /** The same for this process, the load generator. */
+  loadCpuMsPerLaunch: number;
 }
 
 const BODY = JSON.stringify({
@@ -37,8 +41,9 @@ export async function measureLaunches(
     concurrency: number;
     closedLoop: boolean;
     mode: string;
-    /** The controller's process id, whose CPU time is measured. */
+    /** The controller's and the agents' process ids, whose CPU time is measured. */
     controllerPid: number;
+    agentsPid: number;
   },
   watch: RunningWatch,
 ): Promise<{ result: LaunchResult; vmIds: string[] }> {
@@ -46,7 +51,8 @@ export async function measureLaunches(
   const sentAt = new Map<string, number>();
   let next = 0;
   let refused = 0;
-  const cpuBefore = processCpuMs(o.controllerPid);
+  const pids = [o.controllerPid, o.agentsPid, process.pid];
+  const cpuBefore = pids.map(processCpuMs);
   const start = performance.now();
   const worker = async () => {
     while (next < o.total) {
@@ -75,7 +81,7 @@ export async function measureLaunches(
   const ids = [...sentAt.keys()];
   await watch.all(ids, 600_000);
   const end = Math.max(...ids.map((id) => watch.at(id)!));
-  const cpuMs = processCpuMs(o.controllerPid) - cpuBefore;
+  const [controllerMs, agentsMs, loadMs] = pids.map((pid, i) => processCpuMs(pid) - cpuBefore[i]!);
   const latencies = ids.map((id) => watch.at(id)! - sentAt.get(id)!);
   await pool.close();
   return {
@@ -88,7 +94,9 @@ export async function measureLaunches(
       p99Ms: round(percentile(latencies, 99)),
       maxMs: round(Math.max(...latencies)),
       refused,
-      controllerCpuMsPerLaunch: round(cpuMs / ids.length, 2),
+      controllerCpuMsPerLaunch: round(controllerMs! / ids.length, 2),
+      agentsCpuMsPerLaunch: round(agentsMs! / ids.length, 2),
+      loadCpuMsPerLaunch: round(loadMs! / ids.length, 2),
     },
   };
 }

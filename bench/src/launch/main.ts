@@ -43,6 +43,7 @@ async function main(): Promise<void> {
         closedLoop: false,
         mode: `${total} at once`,
         controllerPid: grid.controllerPid,
+        agentsPid: grid.agentsPid,
       },
       watch,
     );
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
         closedLoop: true,
         mode: `${steadyN} in progress`,
         controllerPid: grid.controllerPid,
+        agentsPid: grid.agentsPid,
       },
       watch,
     );
