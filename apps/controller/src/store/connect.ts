@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,6 +19,8 @@ export interface StoreConnection {
    * query; present only where it is exact (SQLite, whose file this controller owns).
    */
   changeVersion?: () => string;
+  /** SQLite in a file: the thread that checkpoints its write-ahead log. */
+  checkpointer?: WalCheckpointer | null;
   close(): Promise<void>;
 }
 
@@ -57,5 +60,10 @@ export function connectStore(url: string, options: { poolSize?: number } = {}): 
   const changes = sqlite.prepare('select total_changes()').pluck();
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   const changeVersion = () => `${String(changes.get())}:${String(dataVersion.get())}`;
-  return { db, dialect: 'sqlite', describe: path, changeVersion, close: () => db.destroy() };
+  const checkpointer = path === ':memory:' ? null : WalCheckpointer.start(sqlite, path);
+  const close = async () => {
+    await checkpointer?.close();
+    await db.destroy();
+  };
+  return { db, dialect: 'sqlite', describe: path, changeVersion, checkpointer, close };
 }
