@@ -214,4 +214,70 @@ describeEachStore('operation engine', (variant) => {
     await e.stop();
     assert.equal(done!.state, 'succeeded');
   });
+  it("writes a step's outcome with its checkpoint, skips an unchanged step's, and ends with the last", async () => {
+    const seen: { step: number; events: number }[] = [];
+    let after = 0;
+    const marker = (ctx: StepContext, name: string) => ({
+      type: 'test.outcome',
+      subject: { kind: 'vm', id: ctx.op.targetId },
+      data: { name },
+    });
+    const events = (id: string) =>
+      t.controller.store.events.list({ after: 0, limit: 1000, subject: id, type: 'test.outcome' });
+    const look = async (ctx: StepContext) => {
+      const row = await t.controller.store.operations.get(ctx.op.id);
+      seen.push({ step: row!.step, events: (await events(ctx.op.targetId)).length });
+    };
+    const handler: OperationHandler = {
+      kind: 'vm.reboot',
+      steps: [
+        { name: 'nothing', run: async () => ({ unchanged: true }) },
+        {
+          name: 'middle',
+          run: async (ctx) => {
+            await look(ctx);
+            return { events: [marker(ctx, 'middle')] };
+          },
+        },
+        {
+          name: 'last',
+          run: async (ctx) => {
+            await look(ctx);
+            const fail = ctx.op.targetId === 'vm-outcome-bad';
+            return {
+              events: [marker(ctx, 'last')],
+              change: async () => {
+                if (fail) throw new ApiError('Conflict', 'the last write is refused');
+              },
+              afterCommit: () => void after++,
+            };
+          },
+        },
+      ],
+      compensate: async () => undefined,
+    };
+    const e = engine([handler]);
+    const good = await op('vm.reboot', 'vm-outcome', [vmLock('vm-outcome')]);
+    const bad = await op('vm.reboot', 'vm-outcome-bad', [vmLock('vm-outcome-bad')]);
+    e.start();
+    const [g, b] = await waitTerminal([good.id, bad.id]);
+    await e.stop();
+    // Each operation: before "middle", no checkpoint (step 0) and no event; before "last",
+    // step 2 and the middle event, written together.
+    assert.deepEqual(seen, [
+      { step: 0, events: 0 },
+      { step: 0, events: 0 },
+      { step: 2, events: 1 },
+      { step: 2, events: 1 },
+    ]);
+    assert.equal(g!.state, 'succeeded');
+    assert.deepEqual(
+      (await events('vm-outcome')).map((x) => (JSON.parse(x.data) as { name: string }).name),
+      ['middle', 'last'],
+    );
+    assert.equal(b!.state, 'failed');
+    assert.equal(JSON.parse(b!.error!).code, 'Conflict');
+    assert.equal((await events('vm-outcome-bad')).length, 1, 'the refused outcome wrote nothing');
+    assert.equal(after, 1, 'only the committed outcome ran its afterCommit');
+  });
 });

@@ -4,7 +4,7 @@ import type { GroupCommit } from '../store/group-commit.js';
 import type { OperationRow } from '../store/operations-repo.js';
 import { eventRow, type EventInput } from '../services/events.js';
 import type { Repos } from '../store/store.js';
-import type { EngineDeps, OperationHandler, StepContext } from './handler.js';
+import type { EngineDeps, OperationHandler, StepContext, StepOutcome } from './handler.js';
 
 export interface EngineOptions {
   /** This controller's identity as lease owner. */
@@ -154,9 +154,17 @@ export class OperationEngine {
     const { log } = this.deps;
     const handler = this.handlers.get(row.kind as OperationKind);
     const owner = this.options.owner;
-    const held = async (patch: Parameters<Repos['operations']['updateHeld']>[2]) => {
-      const ok = await this.writes.run((tx) => tx.operations.updateHeld(row.id, owner, patch));
-      if (!ok) throw new LeaseLost();
+    const held = async (
+      patch: Parameters<Repos['operations']['updateHeld']>[2],
+      outcome: StepOutcome = {},
+    ) => {
+      const rows = this.eventRows(row, outcome.events ?? []);
+      await this.writes.run(async (tx) => {
+        if (!(await tx.operations.updateHeld(row.id, owner, patch))) throw new LeaseLost();
+        await outcome.change?.(tx);
+        await tx.events.append(rows);
+      });
+      this.written(rows.length, outcome);
     };
     const renew = setInterval(
       () => {
@@ -172,30 +180,35 @@ export class OperationEngine {
         this.deps.observer?.queued(row.kind, (row.started_at ?? row.created_at) - row.created_at);
       // One write per step: the checkpoint, and the name of the step that runs next (the
       // claim wrote the first one's).
+      let outcome: StepOutcome = {};
       for (let i = row.step; i < total; i++) {
         const step = handler.steps[i]!;
         const t0 = performance.now();
         try {
-          await step.run(ctx);
+          outcome = (await step.run(ctx)) ?? {};
         } catch (e) {
           this.deps.observer?.stepDone(row.kind, step.name, performance.now() - t0, false);
           throw e;
         }
         this.deps.observer?.stepDone(row.kind, step.name, performance.now() - t0, true);
         // The last step's checkpoint is written by finish, in the same statement.
-        if (i + 1 < total)
-          await held({
-            step: i + 1,
-            step_name: handler.steps[i + 1]!.name,
-            checkpoint: toJson(ctx.checkpoint),
-            percent: Math.floor(((i + 1) * 100) / total),
-          });
+        if (i + 1 < total && !outcome.unchanged)
+          await held(
+            {
+              step: i + 1,
+              step_name: handler.steps[i + 1]!.name,
+              checkpoint: toJson(ctx.checkpoint),
+              percent: Math.floor(((i + 1) * 100) / total),
+            },
+            outcome,
+          );
       }
-      return await this.finish(row, 'succeeded', {
-        step: total,
-        checkpoint: toJson(ctx.checkpoint),
-        result: toJson(ctx.result ?? {}),
-      });
+      return await this.finish(
+        row,
+        'succeeded',
+        { step: total, checkpoint: toJson(ctx.checkpoint), result: toJson(ctx.result ?? {}) },
+        outcome,
+      );
     } catch (e) {
       if (e instanceof LeaseLost) {
         log.warn({ operation: row.id }, 'operation lease lost; another worker has it');
@@ -245,10 +258,7 @@ export class OperationEngine {
       result: null,
       progress: (percent) => held({ percent: Math.max(0, Math.min(100, Math.round(percent))) }),
       emit: async (events: EventInput[], change?: (tx: Repos) => Promise<void>) => {
-        const now = Date.now();
-        const rows = events.map((e) =>
-          eventRow({ operationId: row.id, tenant: row.tenant_id, ...e }, now),
-        );
+        const rows = this.eventRows(row, events);
         await this.writes.run(async (tx) => {
           await change?.(tx);
           await tx.events.append(rows);
@@ -258,16 +268,29 @@ export class OperationEngine {
     };
   }
 
+  private eventRows(row: OperationRow, events: EventInput[]) {
+    const now = Date.now();
+    return events.map((e) => eventRow({ operationId: row.id, tenant: row.tenant_id, ...e }, now));
+  }
+
+  /** After a step's outcome was written with a checkpoint or the end of its operation. */
+  private written(events: number, outcome: StepOutcome): void {
+    if (events > 0) this.deps.events.appended();
+    outcome.afterCommit?.();
+  }
+
   /**
-   * Marks the operation terminal and releases its locks, in one transaction; returns the
-   * operations that were queued behind those locks.
+   * Marks the operation terminal and releases its locks, in one transaction with the last
+   * step's outcome; returns the operations that were queued behind those locks.
    */
   private async finish(
     row: OperationRow,
     state: 'succeeded' | 'failed',
     patch: { step?: number; checkpoint?: string; result?: string; error?: string },
+    outcome: StepOutcome = {},
   ): Promise<string[]> {
     const now = Date.now();
+    const rows = this.eventRows(row, outcome.events ?? []);
     const next = await this.writes.run(async (tx) => {
       const ok = await tx.operations.updateHeld(row.id, this.options.owner, {
         state,
@@ -278,9 +301,11 @@ export class OperationEngine {
         lease_expires_at: null,
       });
       if (!ok) throw new LeaseLost();
+      await outcome.change?.(tx);
       const behind = await tx.operations.queuedBehind(row.id);
       await tx.operations.releaseLocks(row.id);
       await tx.events.append([
+        ...rows,
         eventRow(
           {
             type: `operation.${state}`,
@@ -295,7 +320,7 @@ export class OperationEngine {
       ]);
       return behind;
     });
-    this.deps.events.appended();
+    this.written(1, outcome);
     return next;
   }
 }

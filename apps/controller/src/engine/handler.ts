@@ -56,12 +56,29 @@ export interface StepContext {
 }
 
 /**
+ * What a step leaves for the engine to write in the transaction that saves its checkpoint (or,
+ * for the last step, ends the operation): its events and the writes they describe, so the
+ * step's effect and the operation's progress are durable together, with one commit fewer.
+ */
+export interface StepOutcome {
+  events?: EventInput[];
+  change?: (tx: Repos) => Promise<void>;
+  /** Runs once those writes are durable. */
+  afterCommit?: () => void;
+  /**
+   * The step found nothing to do and wrote nothing: its checkpoint is left to the next step's
+   * (run again after a crash, it finds nothing to do again).
+   */
+  unchanged?: boolean;
+}
+
+/**
  * One step of an operation. Steps are idempotent: after a crash the engine runs again the
  * step that was in progress, so a step must succeed when its effect is already there.
  */
 export interface Step {
   name: string;
-  run(ctx: StepContext): Promise<void>;
+  run(ctx: StepContext): Promise<void | StepOutcome>;
 }
 
 export interface OperationHandler {

@@ -1,6 +1,6 @@
 import { ApiError } from '@gridplane/api';
 import { agentOf, loadVm } from '../engine/handlers/common.js';
-import type { StepContext } from '../engine/handler.js';
+import type { StepContext, StepOutcome } from '../engine/handler.js';
 
 const POLL_MS = 250;
 
@@ -17,10 +17,10 @@ export async function buildDiskStep(
   share: number,
   from = 0,
   hostId?: string,
-): Promise<void> {
+): Promise<StepOutcome> {
   const vm = await loadVm(ctx);
   const request = await ctx.deps.builds?.request(vm);
-  if (!request) return;
+  if (!request) return { unchanged: true };
   const agent = hostId ? await ctx.deps.agents.forHost(hostId) : await agentOf(ctx, vm);
   let status = await agent.build(vm.id, request);
   let stage = '';
@@ -47,6 +47,7 @@ export async function buildDiskStep(
       : new ApiError('DriverError', 'the disk build failed');
   }
   ctx.checkpoint.buildTimings = status.timings;
+  return {};
 }
 
 /**

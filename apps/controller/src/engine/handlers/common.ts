@@ -5,6 +5,7 @@ import type { Repos } from '../../store/store.js';
 import type { VmRow } from '../../store/vms-repo.js';
 import { resourcesOf } from '../../services/mappers.js';
 import type { StepContext } from '../handler.js';
+import type { EventInput } from '../../services/events.js';
 
 /** Time limits for agent calls, by what they do. */
 export const AGENT_TIMEOUTS = {
@@ -40,15 +41,26 @@ export async function agentSpec(ctx: StepContext, vm: VmRow): Promise<AgentVmSpe
   };
 }
 
+type Settlement = { state?: VmState; error?: ErrorBody | null; reason: string };
+
 /**
  * Ends the VM's task, optionally with a new state, and records the state change.
  * Writing the same outcome twice (a resumed step) changes nothing more.
  */
-export async function settleVm(
+export async function settleVm(ctx: StepContext, vm: VmRow, patch: Settlement): Promise<void> {
+  const { events, change } = settlement(ctx, vm, patch);
+  await ctx.emit(events, change);
+}
+
+/**
+ * The writes that settle the VM (see settleVm), for a step to return as its outcome: the
+ * state and its event commit together with the operation's checkpoint or end.
+ */
+export function settlement(
   ctx: StepContext,
   vm: VmRow,
-  patch: { state?: VmState; error?: ErrorBody | null; reason: string },
-): Promise<void> {
+  patch: Settlement,
+): { events: EventInput[]; change: (tx: Repos) => Promise<void> } {
   const now = Date.now();
   const state = patch.state ?? (vm.state as VmState);
   const change = (tx: Repos) =>
@@ -62,9 +74,9 @@ export async function settleVm(
     });
   // The state and its event commit together: a resumed step that finds the state written
   // has its event too.
-  if (state === vm.state) return ctx.emit([], change);
-  await ctx.emit(
-    [
+  if (state === vm.state) return { events: [], change };
+  return {
+    events: [
       {
         type: 'vm.state_changed',
         subject: { kind: 'vm', id: vm.id },
@@ -73,7 +85,7 @@ export async function settleVm(
       },
     ],
     change,
-  );
+  };
 }
 
 /** After a failed action the VM keeps its state (re-read from the host when it answers) and shows the error. */

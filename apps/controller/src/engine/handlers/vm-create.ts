@@ -2,7 +2,7 @@ import type { ApiError } from '@gridplane/api';
 import { vmReservation } from '../../store/reservations-repo.js';
 import { buildDiskStep } from '../../services/images-build-step.js';
 import type { OperationHandler, StepContext } from '../handler.js';
-import { AGENT_TIMEOUTS, agentOf, agentSpec, loadVm, settleVm } from './common.js';
+import { AGENT_TIMEOUTS, agentOf, agentSpec, loadVm, settlement, settleVm } from './common.js';
 
 /** Creates the VM on the host it was placed on and powers it on. */
 export const vmCreate: OperationHandler = {
@@ -24,11 +24,17 @@ export const vmCreate: OperationHandler = {
       },
     },
     {
+      // The VM's state is written with the end of the operation, in one commit.
       name: 'finalize',
       async run(ctx) {
         const vm = await loadVm(ctx);
-        await settleVm(ctx, vm, { state: 'running', error: null, reason: 'created' });
-        if (vm.host_id) ctx.deps.placement.launchDone(vm.host_id);
+        const hostId = vm.host_id;
+        return {
+          ...settlement(ctx, vm, { state: 'running', error: null, reason: 'created' }),
+          afterCommit: () => {
+            if (hostId) ctx.deps.placement.launchDone(hostId);
+          },
+        };
       },
     },
   ],
