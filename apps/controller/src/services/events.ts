@@ -16,8 +16,12 @@ export interface EventInput {
   tenant?: string | null;
 }
 
-/** How long a follower waits after a wake-up for the rest of a burst of appends. */
-const FOLLOW_BATCH_MS = 10;
+/**
+ * The shortest time between two reads of one follower. An append after a quiet spell is read
+ * at once (in the next turn of the event loop, which gathers the appends of one commit); while
+ * appends keep coming, each read gathers what this much time brought.
+ */
+const FOLLOW_GAP_MS = 5;
 
 export const eventRow = (e: EventInput, now = Date.now()): NewEventRow => ({
   time: now,
@@ -81,14 +85,14 @@ export class EventsService {
   ): Promise<void> {
     let after = filter.fromId;
     let wake: (() => void) | null = null;
-    // Appends come in bursts (one request writes several events): a short pause after a
-    // wake-up gathers a burst into one read.
+    let readAt = 0;
     const onAppend = () => wake?.();
     const onAbort = () => wake?.();
     this.bus.on('appended', onAppend);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       while (!signal.aborted) {
+        readAt = performance.now();
         const rows = await this.store.events.list({
           tenantId: filter.scope.all ? undefined : filter.scope.tenantId,
           after,
@@ -106,7 +110,9 @@ export class EventsService {
           wake = () => {
             clearTimeout(timer);
             wake = null;
-            setTimeout(resolve, FOLLOW_BATCH_MS);
+            const wait = readAt + FOLLOW_GAP_MS - performance.now();
+            if (wait > 0) setTimeout(resolve, wait);
+            else setImmediate(resolve);
           };
         });
         wake = null;
