@@ -49,7 +49,7 @@ export interface SimSnapshot {
   disk: SimDisk;
 }
 
-/** One VM as the sim host keeps it, in memory and in its state file. */
+/** One VM as the sim host keeps it, in memory and in its state directory. */
 export interface SimVm {
   /** The spec it was defined with; `spec.resources` follows resizes. */
   spec: VmSpec;

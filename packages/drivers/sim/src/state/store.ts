@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { eraseFile, writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from './atomic.js';
+import { LOG_BOUND, VmJournal } from './journal.js';
 import { lockStateDir } from './lock.js';
 import type { CounterName, SimVm } from './record.js';
 
@@ -19,24 +20,36 @@ export interface SimHostRecord {
   retired: Record<CounterName, number>;
 }
 
-const VMS = 'vms';
-const fileOf = (id: string) => `${encodeURIComponent(id)}.json`;
-
 /**
- * The host's state directory: `host.json`, one `vms/<id>.json` per VM, and `host.lock`.
- * Every write replaces a whole file atomically, so a process killed at any moment leaves
- * each VM as it was before or after the change.
+ * The host's state directory: `host.json`, replaced whole and atomically on every change;
+ * the VMs in a journal (`vms.json` and `vms.log`, see VmJournal); and `host.lock`.
  */
 export class SimStore {
   private constructor(
     readonly dir: string,
     private readonly sync: boolean,
     private readonly unlock: () => Promise<void>,
+    private readonly journal: VmJournal,
+    private readonly vms: SimVm[],
   ) {}
 
-  static async open(dir: string, sync: boolean): Promise<SimStore> {
-    await mkdir(join(dir, VMS), { recursive: true });
-    return new SimStore(dir, sync, await lockStateDir(dir));
+  /**
+   * Takes the directory and reads its VMs; leftovers of interrupted writes are removed.
+   * The VM log is compacted once larger than `logBound` and than twice the snapshot.
+   */
+  static async open(dir: string, sync: boolean, logBound = LOG_BOUND): Promise<SimStore> {
+    await mkdir(dir, { recursive: true });
+    const unlock = await lockStateDir(dir);
+    try {
+      for (const name of await readdir(dir)) {
+        if (name.endsWith('.tmp')) await rm(join(dir, name), { force: true });
+      }
+      const { journal, vms } = await VmJournal.open(dir, sync, logBound);
+      return new SimStore(dir, sync, unlock, journal, vms);
+    } catch (e) {
+      await unlock();
+      throw e;
+    }
   }
 
   async loadHost(): Promise<SimHostRecord | null> {
@@ -52,29 +65,25 @@ export class SimStore {
     return writeFileAtomic(join(this.dir, 'host.json'), JSON.stringify(record), this.sync);
   }
 
-  /** Every VM file; leftovers of interrupted writes are removed. */
+  /** The VMs the directory held when it was opened. */
   async loadVms(): Promise<SimVm[]> {
-    const vms: SimVm[] = [];
-    for (const name of await readdir(join(this.dir, VMS))) {
-      const path = join(this.dir, VMS, name);
-      if (name.endsWith('.tmp')) await rm(path, { force: true });
-      else if (name.endsWith('.json')) vms.push(JSON.parse(await readFile(path, 'utf8')));
-    }
-    return vms;
+    return this.vms;
   }
 
   saveVm(vm: SimVm): Promise<void> {
-    return writeFileAtomic(join(this.dir, VMS, fileOf(vm.spec.id)), JSON.stringify(vm), this.sync);
+    return this.journal.put(vm);
   }
 
-  /** Removes a VM's file; with secureErase its bytes are overwritten first. */
-  async removeVm(id: string, secureErase: boolean): Promise<void> {
-    const path = join(this.dir, VMS, fileOf(id));
-    if (secureErase) await eraseFile(path);
-    else await rm(path, { force: true });
+  /** Removes a VM; with secureErase no file keeps a copy of its record. */
+  removeVm(id: string, secureErase: boolean): Promise<void> {
+    return this.journal.remove(id, secureErase);
   }
 
-  close(): Promise<void> {
-    return this.unlock();
+  async close(): Promise<void> {
+    try {
+      await this.journal.close();
+    } finally {
+      await this.unlock();
+    }
   }
 }
