@@ -35,7 +35,7 @@ export interface SimDriverOptions {
   cpuTraces?: { dir: string; assign?: 'labelled' | 'all' };
   /** Address incoming live migrations listen on; default 127.0.0.1. */
   migrationAddress?: string;
-  /** fsync state files before they replace the old ones; default true. */
+  /** Sync every change of the state directory to disk before it counts as done; default true. */
   fsync?: boolean;
 }
 
