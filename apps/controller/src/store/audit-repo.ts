@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.js';
+import { PreparedInsert } from './prepared-writes.js';
 import type { AuditLogTable } from './tenancy-schema.js';
 
 export type AuditRow = Selectable<AuditLogTable>;
@@ -17,16 +18,16 @@ export interface AuditFilter {
 }
 
 /** The audit trail: insert only (no update or delete exists). Records with a key are written once. */
+const insert = new PreparedInsert('audit_log', (q) =>
+  q.onConflict((oc) => oc.column('key').doNothing()),
+);
+
 export class AuditRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   async append(rows: NewAuditRow[]): Promise<void> {
     if (!rows.length) return;
-    await this.db
-      .insertInto('audit_log')
-      .values(rows)
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+    await insert.run(this.db, rows);
   }
 
   /** Newest first. */

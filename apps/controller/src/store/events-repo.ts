@@ -1,14 +1,17 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, EventsTable } from './schema.js';
+import { PreparedInsert } from './prepared-writes.js';
 
 export type EventRow = Selectable<EventsTable>;
 export type NewEventRow = Omit<Insertable<EventsTable>, 'id'>;
+
+const insert = new PreparedInsert('events');
 
 export class EventsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   async append(rows: NewEventRow[]): Promise<void> {
-    if (rows.length) await this.db.insertInto('events').values(rows).execute();
+    if (rows.length) await insert.run(this.db, rows);
   }
 
   /** Oldest first, after the given id. */

@@ -9,6 +9,7 @@ import {
 } from 'kysely';
 import { Prepared } from './prepared.js';
 import type { Database, OperationsTable } from './schema.js';
+import { PreparedInsert } from './prepared-writes.js';
 
 export type OperationRow = Selectable<OperationsTable>;
 export type NewOperationRow = Omit<Insertable<OperationsTable>, 'seq'>;
@@ -90,23 +91,21 @@ const releases = new Prepared((db, id: string) =>
   db.deleteFrom('operation_locks').where('op_id', '=', id),
 );
 
+const insertOperation = new PreparedInsert('operations', (q) => q.returning('seq'));
+const insertLocks = new PreparedInsert('operation_locks');
+
 export class OperationsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Writes the operation and its locks; returns its sequence number (its place in every lock queue). */
   async insert(row: NewOperationRow, locks: LockRequest[]): Promise<number> {
-    const { seq } = await this.db
-      .insertInto('operations')
-      .values(row)
-      .returning('seq')
-      .executeTakeFirstOrThrow();
+    const { rows } = await insertOperation.run(this.db, [row]);
+    const seq = (rows[0] as { seq: number }).seq;
     if (locks.length) {
-      await this.db
-        .insertInto('operation_locks')
-        .values(
-          locks.map((l) => ({ op_id: row.id, op_seq: seq, resource: l.resource, mode: l.mode })),
-        )
-        .execute();
+      await insertLocks.run(
+        this.db,
+        locks.map((l) => ({ op_id: row.id, op_seq: seq, resource: l.resource, mode: l.mode })),
+      );
     }
     return Number(seq);
   }

@@ -1,10 +1,37 @@
 import type { ResourceAmounts } from '@gridplane/api';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, ReservationsTable } from './schema.js';
+import { Prepared } from './prepared.js';
+import { PreparedInsert } from './prepared-writes.js';
 
 export type ReservationRow = Selectable<ReservationsTable>;
 
 const EPSILON = 1e-9;
+
+/** Adds the amounts to a host's allocation if they fit (and, with `ready`, if it takes VMs). */
+const takeOn = (ready: boolean) =>
+  new Prepared((db, hostId: string, vcpus: number, memory: number, disk: number, net: number) => {
+    const q = db
+      .updateTable('hosts')
+      .set({
+        alloc_vcpus: sql<number>`alloc_vcpus + ${vcpus}`,
+        alloc_memory_mib: sql<number>`alloc_memory_mib + ${memory}`,
+        alloc_disk_gib: sql<number>`alloc_disk_gib + ${disk}`,
+        alloc_network_mbps: sql<number>`alloc_network_mbps + ${net}`,
+      })
+      .where('id', '=', hostId)
+      .where(sql<boolean>`alloc_vcpus + ${vcpus} <= cap_vcpus * oc_vcpus + ${EPSILON}`)
+      .where(
+        sql<boolean>`alloc_memory_mib + ${memory} <= cap_memory_mib * oc_memory_mib + ${EPSILON}`,
+      )
+      .where(sql<boolean>`alloc_disk_gib + ${disk} <= cap_disk_gib * oc_disk_gib + ${EPSILON}`)
+      .where(
+        sql<boolean>`alloc_network_mbps + ${net} <= cap_network_mbps * oc_network_mbps + ${EPSILON}`,
+      );
+    return ready ? q.where('state', '=', 'ready') : q;
+  });
+const take = { ready: takeOn(true), any: takeOn(false) };
+const insert = new PreparedInsert('reservations');
 
 export const vmReservation = (vmId: string) => `vm:${vmId}`;
 export const opReservation = (opId: string) => `op:${opId}`;
@@ -28,24 +55,18 @@ export class ReservationsRepo {
     r: ResourceAmounts,
     o: { requireReady: boolean; now: number },
   ): Promise<boolean> {
-    let q = this.db
-      .updateTable('hosts')
-      .set(this.adjust(r, 1))
-      .where('id', '=', hostId)
-      .where(sql<boolean>`alloc_vcpus + ${r.vcpus} <= cap_vcpus * oc_vcpus + ${EPSILON}`)
-      .where(
-        sql<boolean>`alloc_memory_mib + ${r.memoryMiB} <= cap_memory_mib * oc_memory_mib + ${EPSILON}`,
-      )
-      .where(sql<boolean>`alloc_disk_gib + ${r.diskGiB} <= cap_disk_gib * oc_disk_gib + ${EPSILON}`)
-      .where(
-        sql<boolean>`alloc_network_mbps + ${r.networkMbps} <= cap_network_mbps * oc_network_mbps + ${EPSILON}`,
-      );
-    if (o.requireReady) q = q.where('state', '=', 'ready');
-    const res = await q.executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) return false;
-    await this.db
-      .insertInto('reservations')
-      .values({
+    const q = o.requireReady ? take.ready : take.any;
+    const changed = await q.changed(
+      this.db,
+      hostId,
+      r.vcpus,
+      r.memoryMiB,
+      r.diskGiB,
+      r.networkMbps,
+    );
+    if (changed !== 1) return false;
+    await insert.run(this.db, [
+      {
         id,
         host_id: hostId,
         vcpus: r.vcpus,
@@ -53,8 +74,8 @@ export class ReservationsRepo {
         disk_gib: r.diskGiB,
         network_mbps: r.networkMbps,
         created_at: o.now,
-      })
-      .execute();
+      },
+    ]);
     return true;
   }
 

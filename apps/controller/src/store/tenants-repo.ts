@@ -25,6 +25,13 @@ const byId = new Prepared((db, id: string) =>
   db.selectFrom('tenants').selectAll().where('id', '=', id),
 );
 
+const lockRow = new Prepared((db, id: string) =>
+  db
+    .updateTable('tenants')
+    .set({ updated_at: sql`updated_at` })
+    .where('id', '=', id),
+);
+
 /** Tenants, their users and invitations. */
 export class TenantsRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -57,12 +64,7 @@ export class TenantsRepo {
    * of one tenant run one at a time across every controller and each sees the last one's VMs.
    */
   async lock(id: string): Promise<boolean> {
-    const res = await this.db
-      .updateTable('tenants')
-      .set({ updated_at: sql`updated_at` })
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    return (await lockRow.changed(this.db, id)) === 1;
   }
 
   /** What the tenant holds; its snapshots and images are counted only when asked for. */

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, type Updateable } from 'kysely';
 import { Prepared } from './prepared.js';
 import type { Database, VmsTable } from './schema.js';
+import { PreparedInsert, PreparedUpdate } from './prepared-writes.js';
 
 /**
  * A VM as reads return it: every column but `placement`, the decision that placed it (a
@@ -35,11 +36,14 @@ const byId = new Prepared((db, id: string) =>
   db.selectFrom('vms').select(COLUMNS).where('id', '=', id),
 );
 
+const insert = new PreparedInsert('vms');
+const updateById = new PreparedUpdate('vms');
+
 export class VmsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(rows: NewVmRow[]): Promise<void> {
-    if (rows.length) await this.db.insertInto('vms').values(rows).execute();
+    if (rows.length) await insert.run(this.db, rows);
   }
 
   async get(id: string): Promise<VmRow | undefined> {
@@ -96,7 +100,7 @@ export class VmsRepo {
   }
 
   async update(id: string, patch: Updateable<VmsTable>): Promise<void> {
-    await this.db.updateTable('vms').set(patch).where('id', '=', id).execute();
+    await updateById.run(this.db, id, patch);
   }
 
   /**
