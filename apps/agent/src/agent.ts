@@ -60,6 +60,7 @@ export async function startAgent(
   } catch (e) {
     await server.close();
     await executor.close();
+    await images.builds.close();
     throw e;
   }
   return {
@@ -74,6 +75,7 @@ export async function startAgent(
       await link.stop();
       await server.close();
       await executor.close();
+      await images.builds.close();
     },
   };
 }

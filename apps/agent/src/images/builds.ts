@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ApiError,
@@ -87,6 +87,17 @@ export class BuildManager {
     await mkdir(this.saved, { recursive: true, mode: 0o700 });
     await mkdir(this.keyDir, { recursive: true, mode: 0o700 });
     await mkdir(this.storage.root, { recursive: true });
+  }
+
+  /**
+   * Removes the key directory if it holds no key: it lives outside the state directory (in
+   * RAM), so an agent whose state directory goes away would otherwise leave it behind. Keys of
+   * VMs still on the host stay for the next start.
+   */
+  async close(): Promise<void> {
+    await rmdir(this.keyDir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOTEMPTY' && e.code !== 'ENOENT') throw e;
+    });
   }
 
   /**
