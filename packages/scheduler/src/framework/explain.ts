@@ -42,7 +42,8 @@ export function explainVm(
     runnersUp: rest.slice(0, p.limits.runnersUp).map((e) => scoresAt(e.position)),
   };
   if (request.explainHosts !== undefined && request.explainHosts.length > 0) {
-    explanation.hosts = request.explainHosts.map((h) => hostReport(p, buf, vm, facts, h));
+    const ranks = feasibleRanks(buf, facts);
+    explanation.hosts = request.explainHosts.map((h) => hostReport(p, buf, vm, facts, ranks, h));
   }
   return explanation;
 }
@@ -155,16 +156,46 @@ function hostScores(
   return { id: view.id, name: view.name, total: round(buf.totalAt(position)), scores: out };
 }
 
+/** Each feasible host's position among the candidates and its rank (1 = chosen), by slot. */
+interface FeasibleRanks {
+  position: Map<number, number>;
+  rank: Map<number, number>;
+}
+
+function feasibleRanks(buf: CycleBuffers, facts: CycleFacts): FeasibleRanks {
+  const positions = Array.from({ length: facts.feasible }, (_, k) => k);
+  const entry = (k: number) => ({ slot: buf.cand[k]!, total: buf.totalAt(k) });
+  positions.sort((a, b) => (ahead(buf.totalAt(a), buf.cand[a]!, entry(b)) ? -1 : 1));
+  const ranks: FeasibleRanks = { position: new Map(), rank: new Map() };
+  positions.forEach((k, i) => {
+    ranks.position.set(buf.cand[k]!, k);
+    ranks.rank.set(buf.cand[k]!, i + 1);
+  });
+  return ranks;
+}
+
 function hostReport(
   p: Pipeline,
   buf: CycleBuffers,
   vm: VmPlacementRequest,
   facts: CycleFacts,
+  ranks: FeasibleRanks,
   idOrName: string,
 ): HostReport {
   const slot = p.table.find(idOrName);
   if (slot === undefined) return { id: idOrName, name: idOrName, failed: [], unknown: true };
   const view = p.table.views[slot]!;
+  const position = ranks.position.get(slot);
+  // A feasible host passed every filter: only the others need their verdicts.
+  if (position !== undefined) {
+    return {
+      id: view.id,
+      name: view.name,
+      failed: [],
+      scores: hostScores(p, buf, facts.scores, position),
+      rank: ranks.rank.get(slot)!,
+    };
+  }
   const failed: HostReport['failed'] = [];
   for (const i of facts.filters) {
     const status = verdict(p, i, slot, vm);
@@ -174,18 +205,7 @@ function hostReport(
       data === undefined ? { filter, reason, message } : { filter, reason, message, data },
     );
   }
-  const report: HostReport = { id: view.id, name: view.name, failed };
-  let position = -1;
-  for (let k = 0; k < facts.feasible; k++) if (buf.cand[k] === slot) position = k;
-  if (failed.length === 0 && position >= 0) {
-    const total = buf.totalAt(position);
-    let rank = 1;
-    for (let k = 0; k < facts.feasible; k++)
-      if (ahead(buf.totalAt(k), buf.cand[k]!, { slot, total })) rank++;
-    report.scores = hostScores(p, buf, facts.scores, position);
-    report.rank = rank;
-  }
-  return report;
+  return { id: view.id, name: view.name, failed };
 }
 
 export function round(x: number): number {
