@@ -47,6 +47,14 @@ describeEachStore('VM lifecycle through the API', (store) => {
     let vm = await grid.client.getVm(vms[0]!.id);
     assert.equal(vm.state, 'running');
     assert.equal((await onHost(vm))!.power, 'running');
+    const createSteps = (await grid.controller.services.metrics.operationStep.get()).values
+      .filter((v) => v.labels.kind === 'vm.create' && v.metricName?.endsWith('_count'))
+      .map((v) => v.labels.step);
+    assert.deepEqual(
+      createSteps,
+      ['create-and-start'],
+      'a launch without a custom disk skips build-disk',
+    );
 
     vm = await act(vm.id, 'stop', { force: false });
     assert.equal(vm.state, 'stopped');

@@ -22,6 +22,11 @@ export interface NewOperation {
   actor: string | null;
   /** The owner tenant; absent for the platform's own operations (hosts). */
   tenant?: string | null;
+  /**
+   * The step it starts at, when the steps before are known when it is admitted to have
+   * nothing to do (a launch without a custom disk starts after `build-disk`); default 0.
+   */
+  firstStep?: number;
 }
 
 export const vmLock = (id: string): LockRequest => ({ resource: `vm:${id}`, mode: 'x' });
@@ -47,7 +52,7 @@ export async function createOperation(
     target_kind: op.target.kind,
     target_id: op.target.id,
     state: 'pending',
-    step: 0,
+    step: op.firstStep ?? 0,
     step_name: 'queued',
     percent: 0,
     params: toJson(op.params),

@@ -87,9 +87,8 @@ export const entitlementsOf = (t: TenantRow): Entitlements =>
  */
 export const quotas = {
   async admit(tx: Repos, tenantId: string, demand: QuotaDemand): Promise<void> {
-    if (!(await tx.tenants.lock(tenantId)))
-      throw new ApiError('NotFound', `tenant ${tenantId} not found`, { tenantId });
-    const tenant = (await tx.tenants.get(tenantId))!;
+    const tenant = await tx.tenants.lock(tenantId);
+    if (!tenant) throw new ApiError('NotFound', `tenant ${tenantId} not found`, { tenantId });
     const limits = effectiveQuotas(tenant);
     const asked = QUOTA_KEYS.filter((k) => (demand[k] ?? 0) > 0 && typeof limits[k] === 'number');
     if (asked.length === 0) return;

@@ -23,6 +23,7 @@ import { createOperation, hostLock, vmLock } from './operations.js';
 import { launchRequest, placementRecord, type PlacementService } from './placement.js';
 import { visible, type Scope } from './auth.js';
 import { quotas } from './quotas.js';
+import { VM_CREATE_WITHOUT_BUILD } from '../engine/handlers/vm-create.js';
 
 export interface VmServiceDeps {
   store: Store;
@@ -137,6 +138,7 @@ export class VmsService {
                 locks: [vmLock(v.id), hostLock(v.host_id!, 's')],
                 actor,
                 tenant: tenantId,
+                firstStep: build ? 0 : VM_CREATE_WITHOUT_BUILD,
               };
               ops.push(await createOperation(tx, op, at, events));
             }

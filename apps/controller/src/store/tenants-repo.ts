@@ -29,7 +29,8 @@ const lockRow = new Prepared((db, id: string) =>
   db
     .updateTable('tenants')
     .set({ updated_at: sql`updated_at` })
-    .where('id', '=', id),
+    .where('id', '=', id)
+    .returningAll(),
 );
 
 /** Tenants, their users and invitations. */
@@ -62,9 +63,10 @@ export class TenantsRepo {
   /**
    * Locks the tenant's row until the transaction ends (a no-op update), so that admissions
    * of one tenant run one at a time across every controller and each sees the last one's VMs.
+   * Returns the row as locked; undefined when there is no such tenant.
    */
-  async lock(id: string): Promise<boolean> {
-    return (await lockRow.changed(this.db, id)) === 1;
+  async lock(id: string): Promise<TenantRow | undefined> {
+    return (await lockRow.rows(this.db, id))[0];
   }
 
   /** What the tenant holds; its snapshots and images are counted only when asked for. */

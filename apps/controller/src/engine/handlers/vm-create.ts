@@ -12,7 +12,9 @@ export const vmCreate: OperationHandler = {
     { name: 'build-disk', run: (ctx) => buildDiskStep(ctx, 33) },
     {
       // Defining and powering on in one call to the host: both are idempotent, so a
-      // resumed step repeats them harmlessly.
+      // resumed step repeats them harmlessly. The VM's new state is written with the end of
+      // the operation, in one commit. The row read first is still current then: the VM's
+      // lock keeps other operations off it, and the reconciler leaves a VM with a task alone.
       name: 'create-and-start',
       async run(ctx) {
         const vm = await loadVm(ctx);
@@ -21,13 +23,6 @@ export const vmCreate: OperationHandler = {
           start: true,
           timeoutMs: AGENT_TIMEOUTS.provision,
         });
-      },
-    },
-    {
-      // The VM's state is written with the end of the operation, in one commit.
-      name: 'finalize',
-      async run(ctx) {
-        const vm = await loadVm(ctx);
         const hostId = vm.host_id;
         return {
           ...settlement(ctx, vm, { state: 'running', error: null, reason: 'created' }),
@@ -68,3 +63,8 @@ export const vmCreate: OperationHandler = {
     );
   },
 };
+
+/** Where a launch without a custom disk starts: its `build-disk` step has nothing to do. */
+export const VM_CREATE_WITHOUT_BUILD = vmCreate.steps.findIndex(
+  (s) => s.name === 'create-and-start',
+);
