@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BootSpec, DiskAttachment } from '@gridplane/driver-api';
@@ -64,7 +65,11 @@ export async function describeVmDisk(
   vmId: string,
   keyFile: string | null = null,
 ): Promise<Omit<BuiltVmDisk, 'timings'> | null> {
-  const record = await readRecord(vmDir(storage, vmId));
+  const dir = vmDir(storage, vmId);
+  // Asked at every launch, and most VMs were never built: they have no directory, which one
+  // stat tells without a read that fails.
+  if (!existsSync(dir)) return null;
+  const record = await readRecord(dir);
   return record ? describeRecord(record, keyFile ? { keyFile } : null) : null;
 }
 
