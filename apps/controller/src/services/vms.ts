@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor, toJson } from '../store/json.js';
 import { vmReservation } from '../store/reservations-repo.js';
 import type { Store } from '../store/store.js';
 import type { NewEventRow } from '../store/events-repo.js';
-import type { NewVmRow, VmRow } from '../store/vms-repo.js';
+import type { VmRow } from '../store/vms-repo.js';
 import type { ImageRow } from '../store/catalog-repo.js';
 import type { EventsService } from './events.js';
 import type { VmBuilds } from './images-builds.js';
@@ -75,7 +75,7 @@ export class VmsService {
       throw new ApiError('ValidationFailed', `VM name '${tooLong}' is longer than 63 characters`);
 
     const now = Date.now();
-    const vms: NewVmRow[] = names.map((name) => ({
+    const vms: VmRow[] = names.map((name) => ({
       id: newId('vm'),
       name,
       state: 'pending',
@@ -87,7 +87,6 @@ export class VmsService {
       labels: toJson(req.labels ?? {}),
       snapshots: '[]',
       last_error: null,
-      placement: null,
       created_at: now,
       updated_at: now,
       deleted_at: null,
@@ -122,9 +121,14 @@ export class VmsService {
                 throw new ReservationConflict(hostId);
               }
               v.host_id = hostId;
-              v.placement = toJson(placementRecord(decision, v.id));
             }
             await tx.vms.insert(vms);
+            await tx.vms.putPlacements(
+              vms.map((v) => ({
+                vm_id: v.id,
+                placement: toJson(placementRecord(decision, v.id)),
+              })),
+            );
             if (build) for (const v of vms) await tx.images.putBuild(build(v.id, now));
             const ops: Operation[] = [];
             // The operations' events and the VMs', in one statement.
@@ -188,7 +192,7 @@ export class VmsService {
   /** The placement decision (JSON) of a VM `scope` sees; null when it has none. */
   async placement(id: string, scope: Scope): Promise<string | null> {
     await this.visibleRow(id, scope);
-    return (await this.deps.store.vms.placement(id)) ?? null;
+    return this.deps.store.vms.placement(id);
   }
 
   async list(q: VmListQuery, scope: Scope): Promise<{ items: Vm[]; nextCursor: string | null }> {

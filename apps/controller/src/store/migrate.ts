@@ -7,6 +7,7 @@ import * as metrics from './migrations/004-metrics.js';
 import * as images from './migrations/005-images.js';
 import * as imageOwners from './migrations/006-image-owners.js';
 import * as tenantQuotas from './migrations/007-tenant-quotas.js';
+import * as vmPlacements from './migrations/008-vm-placements.js';
 
 interface Migration {
   name: string;
@@ -22,6 +23,7 @@ const MIGRATIONS: Migration[] = [
   { name: '005-images', up: images.up },
   { name: '006-image-owners', up: imageOwners.up },
   { name: '007-tenant-quotas', up: tenantQuotas.up },
+  { name: '008-vm-placements', up: vmPlacements.up },
 ];
 
 const MIGRATION_LOCK = 7_245_001;

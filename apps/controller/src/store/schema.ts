@@ -20,6 +20,7 @@ export type * from './tenancy-schema.js';
 export interface Database {
   hosts: HostsTable;
   vms: VmsTable;
+  vm_placements: VmPlacementsTable;
   operations: OperationsTable;
   operation_locks: OperationLocksTable;
   events: EventsTable;
@@ -79,6 +80,12 @@ export interface HostsTable {
   updated_at: number;
 }
 
+/** The decision that placed a VM (JSON, see docs/scheduling.md), written when it is admitted. */
+export interface VmPlacementsTable {
+  vm_id: string;
+  placement: string;
+}
+
 export interface VmsTable extends ResourceColumns {
   id: string;
   name: string;
@@ -90,7 +97,6 @@ export interface VmsTable extends ResourceColumns {
   labels: string;
   snapshots: string;
   last_error: string | null;
-  placement: string | null;
   created_at: number;
   updated_at: number;
   deleted_at: number | null;

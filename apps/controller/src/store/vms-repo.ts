@@ -3,13 +3,7 @@ import { Prepared } from './prepared.js';
 import type { Database, VmsTable } from './schema.js';
 import { PreparedInsert, PreparedUpdate } from './prepared-writes.js';
 
-/**
- * A VM as reads return it: every column but `placement`, the decision that placed it (a
- * report on every host of the grid, kilobytes long), which only `placement()` reads.
- */
-export type VmRow = Omit<Selectable<VmsTable>, 'placement'>;
-/** A new VM; without a tenant it belongs to the default tenant. */
-export type NewVmRow = VmRow & { placement: string | null; tenant_id?: string };
+export type VmRow = Selectable<VmsTable>;
 
 const COLUMNS = [
   'id',
@@ -37,12 +31,13 @@ const byId = new Prepared((db, id: string) =>
 );
 
 const insert = new PreparedInsert('vms');
+const insertPlacements = new PreparedInsert('vm_placements');
 const updateById = new PreparedUpdate('vms');
 
 export class VmsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(rows: NewVmRow[]): Promise<void> {
+  async insert(rows: VmRow[]): Promise<void> {
     if (rows.length) await insert.run(this.db, rows);
   }
 
@@ -50,14 +45,19 @@ export class VmsRepo {
     return (await byId.rows(this.db, id))[0];
   }
 
-  /** The VM's placement decision (JSON), null when it has none, undefined with no such VM. */
-  async placement(id: string): Promise<string | null | undefined> {
+  /** Records the decisions that placed VMs (JSON). */
+  async putPlacements(rows: { vm_id: string; placement: string }[]): Promise<void> {
+    if (rows.length) await insertPlacements.run(this.db, rows);
+  }
+
+  /** The VM's placement decision (JSON), null when it has none. */
+  async placement(id: string): Promise<string | null> {
     const row = await this.db
-      .selectFrom('vms')
+      .selectFrom('vm_placements')
       .select('placement')
-      .where('id', '=', id)
+      .where('vm_id', '=', id)
       .executeTakeFirst();
-    return row?.placement;
+    return row?.placement ?? null;
   }
 
   /** Live VMs (not deleted) by id or, failing that, by name (first match). */
