@@ -37,10 +37,13 @@ export function eventRoutes(app: App, s: Services): void {
       try {
         await s.events.follow(
           { fromId, subject: req.query.subject, type: req.query.type, scope: scope(req) },
-          (events) => {
-            for (const e of events)
-              res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
-          },
+          // One write per batch: each write is a system call.
+          (events) =>
+            res.write(
+              events
+                .map((e) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`)
+                .join(''),
+            ),
           stop.signal,
         );
       } finally {
