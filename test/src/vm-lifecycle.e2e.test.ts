@@ -99,6 +99,22 @@ describeEachStore('VM lifecycle through the API', (store) => {
     vm = await act(vm.id, 'stop', { force: true });
     vm = await act(vm.id, 'restore', { snapshot: 'cold' });
     assert.equal(vm.state, 'stopped');
+    const removal = await grid.client.deleteVmSnapshot(vm.id, 'before-resize');
+    const [removed] = await grid.settle([removal.operation.id]);
+    assert.equal(removed!.state, 'succeeded', JSON.stringify(removed!.error));
+    vm = await grid.client.getVm(vm.id);
+    assert.deepEqual(
+      vm.snapshots.map((s) => s.name),
+      ['cold'],
+    );
+    assert.deepEqual(
+      (await onHost(vm))!.snapshots.map((s) => s.name),
+      ['cold'],
+    );
+    await assert.rejects(grid.client.deleteVmSnapshot(vm.id, 'before-resize'), (e: ApiError) => {
+      assert.equal(e.code, 'NotFound');
+      return true;
+    });
 
     const { operation } = await grid.client.deleteVm(vm.id);
     const [deleted] = await grid.settle([operation.id]);

@@ -180,6 +180,8 @@ describe('gridplane CLI against a controller and simulated hosts', () => {
     );
     await act('restore', 'web', 'before');
     assert.equal((await show('web')).state, 'stopped', 'a disk-only snapshot restores stopped');
+    await act('snapshot-rm', 'web', 'before');
+    assert.deepEqual((await show('web')).snapshots, []);
 
     await act('resize', 'web', '--vcpus', '2', '--memory', '4096', '--disk', '30');
     assert.deepEqual((await show('web')).resources, {

@@ -71,7 +71,15 @@ test('every resource command has --help with examples', async () => {
       'types create',
       ...['import', 'ls', 'show', 'rm', 'save'].map((c) => `image ${c}`),
       ...['create', 'ls', 'show', 'rm', 'start', 'suspend', 'resume', 'reboot', 'stop']
-        .concat(['snapshot', 'restore', 'resize', 'migrate', 'metrics', 'reconfigure'])
+        .concat([
+          'snapshot',
+          'restore',
+          'snapshot-rm',
+          'resize',
+          'migrate',
+          'metrics',
+          'reconfigure',
+        ])
         .map((c) => `vm ${c}`),
       ...['ls', 'show', 'wait'].map((c) => `op ${c}`),
       'events',

@@ -23,6 +23,7 @@ export const OPERATION_KINDS = [
   'vm.reboot',
   'vm.snapshot',
   'vm.restore',
+  'vm.delete-snapshot',
   'vm.resize',
   'vm.migrate',
   'vm.reconfigure',

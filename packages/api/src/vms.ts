@@ -161,6 +161,12 @@ export const VmActionBodies = {
 } as const satisfies Record<VmAction, unknown>;
 
 export type VmActionBody<A extends VmAction> = Static<(typeof VmActionBodies)[A]>;
+
+/** `DELETE /v1/vms/{id}/snapshots/{name}`. */
+export const VmSnapshotParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 80 }),
+  name: Type.String({ minLength: 1, maxLength: 63 }),
+});
 export const VmActionParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 80 }),
   action: Type.Union(VM_ACTIONS.map((a) => Type.Literal(a))),

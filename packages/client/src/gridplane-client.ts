@@ -97,6 +97,9 @@ export class GridplaneClient {
   ): Promise<OperationResponse> {
     return this.http.request('POST', `/v1/vms/${enc(id)}/actions/${action}`, { body });
   }
+  deleteVmSnapshot(id: string, name: string): Promise<OperationResponse> {
+    return this.http.request('DELETE', `/v1/vms/${enc(id)}/snapshots/${enc(name)}`);
+  }
 
   // ---- operations and events ----
   listOperations(q: OperationListQuery = {}): Promise<Page<Operation>> {

@@ -8,6 +8,7 @@ import {
   VmActionBodies,
   VmList,
   VmListQuery,
+  VmSnapshotParams,
 } from '@gridplane/api';
 import {
   actorOf,
@@ -93,4 +94,21 @@ export function vmRoutes(app: App, s: Services): void {
       },
     );
   }
+  app.delete(
+    '/v1/vms/:id/snapshots/:name',
+    {
+      config: { auth: 'vms:write' },
+      schema: {
+        tags: ['vms'],
+        description: 'Removes one of the VM’s snapshots from its host, then from the VM.',
+        params: VmSnapshotParams,
+        response: responses({ 202: OperationResponse }),
+      },
+    },
+    async (req, reply) => {
+      const { id, name } = req.params;
+      const operation = await s.actions.deleteSnapshot(id, name, actorOf(req), scope(req));
+      return reply.status(202).send({ operation });
+    },
+  );
 }

@@ -96,7 +96,7 @@ export function reconfigureVm(
       if (snapshots.length > 0) {
         throw new ApiError(
           'InvalidState',
-          `VM ${vm.id} has snapshots (${snapshots.join(', ')}): a reconfigure rebuilds the disk they are kept in`,
+          `VM ${vm.id} has snapshots (${snapshots.join(', ')}): a reconfigure rebuilds the disk they are kept in; delete them first`,
           { id: vm.id, snapshots },
         );
       }

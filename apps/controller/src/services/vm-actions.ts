@@ -34,8 +34,11 @@ interface ActionRule {
   capability?: Capability;
 }
 
+/** The API's actions, and the removal of a snapshot (a route of its own). */
+type Action = VmAction | 'delete-snapshot';
+
 /** Which actions each state allows; anything else is InvalidState. */
-const RULES: Record<VmAction, ActionRule> = {
+const RULES: Record<Action, ActionRule> = {
   start: { from: ['stopped'], task: 'starting', kind: 'vm.start' },
   stop: { from: ['running', 'suspended'], task: 'stopping', kind: 'vm.stop' },
   suspend: { from: ['running'], task: 'suspending', kind: 'vm.suspend', capability: 'suspend' },
@@ -51,6 +54,12 @@ const RULES: Record<VmAction, ActionRule> = {
     from: ['running', 'stopped', 'suspended'],
     task: 'restoring',
     kind: 'vm.restore',
+    capability: 'snapshots',
+  },
+  'delete-snapshot': {
+    from: ['running', 'stopped', 'suspended'],
+    task: 'deleting-snapshot',
+    kind: 'vm.delete-snapshot',
     capability: 'snapshots',
   },
   resize: { from: ['running', 'stopped'], task: 'resizing', kind: 'vm.resize' },
@@ -80,10 +89,25 @@ interface Prepared {
 export class VmActionsService {
   constructor(private readonly deps: VmServiceDeps) {}
 
-  async run<A extends VmAction>(
+  run<A extends VmAction>(
     id: string,
     action: A,
     body: VmActionBody<A>,
+    actor: string | null,
+    scope: Scope,
+  ): Promise<Operation> {
+    return this.admit(id, action, body, actor, scope);
+  }
+
+  /** Removes one of the VM's snapshots, on its host and from its list. */
+  deleteSnapshot(id: string, name: string, actor: string | null, scope: Scope) {
+    return this.admit(id, 'delete-snapshot', { snapshot: name }, actor, scope);
+  }
+
+  private async admit(
+    id: string,
+    action: Action,
+    body: unknown,
     actor: string | null,
     scope: Scope,
   ): Promise<Operation> {
@@ -136,7 +160,7 @@ export class VmActionsService {
     return op;
   }
 
-  private checkState(vm: VmRow, action: VmAction, rule: ActionRule): void {
+  private checkState(vm: VmRow, action: Action, rule: ActionRule): void {
     if (vm.task !== null) throw busy(vm.id, action, vm);
     if (!rule.from.includes(vm.state as VmState)) {
       throw new ApiError('InvalidState', `cannot ${action} a VM that is ${vm.state}`, {
@@ -150,7 +174,7 @@ export class VmActionsService {
   private async prepare(
     vm: VmRow,
     host: HostRow,
-    action: VmAction,
+    action: Action,
     body: unknown,
   ): Promise<Prepared> {
     const snapshots = parseJson<Snapshot[]>(vm.snapshots, []);
@@ -176,7 +200,8 @@ export class VmActionsService {
           demand: { snapshots: 1 },
         };
       }
-      case 'restore': {
+      case 'restore':
+      case 'delete-snapshot': {
         const b = body as VmActionBody<'restore'>;
         if (!snapshots.some((s) => s.name === b.snapshot)) {
           throw new ApiError('NotFound', `VM ${vm.id} has no snapshot named '${b.snapshot}'`, {

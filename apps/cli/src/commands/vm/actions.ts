@@ -138,6 +138,14 @@ export function registerVmActions(vm: Command, io: Io): void {
       ctx.client.vmAction(target.id, 'restore', { snapshot: snapshot! }),
   });
 
+  registerVmCommand<object>(vm, io, {
+    name: 'snapshot-rm',
+    description: 'delete one of a VM’s snapshots (it is no longer kept nor charged)',
+    args: [['<snapshot>', 'the snapshot name (see `gridplane vm show`)']],
+    examples: ['gridplane vm snapshot-rm web before-upgrade'],
+    submit: (ctx, target, _o, snapshot) => ctx.client.deleteVmSnapshot(target.id, snapshot!),
+  });
+
   registerVmCommand<SizeOptions>(vm, io, {
     name: 'resize',
     description: 'change the size of a VM: any of vCPUs, memory, disk (grow only) and network',

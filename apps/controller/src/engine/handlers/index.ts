@@ -8,7 +8,7 @@ import { vmReconfigure } from './vm-reconfigure.js';
 import { vmSaveImage } from './vm-save-image.js';
 import { vmReboot, vmResume, vmStart, vmStop, vmSuspend } from './vm-power.js';
 import { vmResize } from './vm-resize.js';
-import { vmRestore, vmSnapshot } from './vm-snapshot.js';
+import { vmDeleteSnapshot, vmRestore, vmSnapshot } from './vm-snapshot.js';
 
 /** Every operation kind and the handler that carries it out. */
 export const HANDLERS: ReadonlyMap<OperationKind, OperationHandler> = new Map(
@@ -22,6 +22,7 @@ export const HANDLERS: ReadonlyMap<OperationKind, OperationHandler> = new Map(
     vmReboot,
     vmSnapshot,
     vmRestore,
+    vmDeleteSnapshot,
     vmResize,
     vmMigrate,
     vmReconfigure,

@@ -1,7 +1,8 @@
 import type { ApiError, PowerState, Snapshot } from '@gridplane/api';
 import { parseJson, toJson } from '../../store/json.js';
 import { stateForPower } from '../../services/reconciler.js';
-import type { OperationHandler } from '../handler.js';
+import type { VmRow } from '../../store/vms-repo.js';
+import type { OperationHandler, StepContext } from '../handler.js';
 import { AGENT_TIMEOUTS, agentOf, failVmAction, loadVm, settleVm } from './common.js';
 import { diskKeyStep } from '../../services/images-build-step.js';
 
@@ -31,16 +32,7 @@ export const vmSnapshot: OperationHandler = {
         // no snapshot sizes; an upper bound of what it stores).
         const snap: Snapshot = { ...(ctx.checkpoint.snapshot as Snapshot), sizeGiB: vm.disk_gib };
         const list = parseJson<Snapshot[]>(vm.snapshots, []).filter((s) => s.name !== snap.name);
-        const all = [...list, snap];
-        await ctx.deps.store.vms.update(vm.id, { snapshots: toJson(all) });
-        await ctx.emit([
-          {
-            type: 'vm.snapshots_changed',
-            subject: { kind: 'vm', id: vm.id },
-            actor: ctx.op.actor,
-            data: { snapshots: all.length, snapshotGiB: snapshotGiB(all, vm.disk_gib) },
-          },
-        ]);
+        await listSnapshots(ctx, vm, [...list, snap]);
         await settleVm(ctx, vm, { error: null, reason: 'snapshot' });
         ctx.result = { snapshot: snap };
       },
@@ -50,6 +42,48 @@ export const vmSnapshot: OperationHandler = {
     await failVmAction(ctx, error, false);
   },
 };
+
+/** Removes a snapshot from the host, then from the VM's list (and so from its metering). */
+export const vmDeleteSnapshot: OperationHandler = {
+  kind: 'vm.delete-snapshot',
+  steps: [
+    {
+      name: 'delete',
+      async run(ctx) {
+        const vm = await loadVm(ctx);
+        await (await agentOf(ctx, vm)).deleteSnapshot(vm.id, String(ctx.op.params.snapshot));
+      },
+    },
+    {
+      name: 'finalize',
+      async run(ctx) {
+        const vm = await loadVm(ctx);
+        const name = String(ctx.op.params.snapshot);
+        const list = parseJson<Snapshot[]>(vm.snapshots, []).filter((s) => s.name !== name);
+        await listSnapshots(ctx, vm, list);
+        await settleVm(ctx, vm, { error: null, reason: `deleted snapshot ${name}` });
+      },
+    },
+  ],
+  async compensate(ctx, error: ApiError) {
+    await failVmAction(ctx, error, false);
+  },
+};
+
+/** Writes the VM's snapshot list, with the event metering follows. */
+async function listSnapshots(ctx: StepContext, vm: VmRow, list: Snapshot[]): Promise<void> {
+  await ctx.emit(
+    [
+      {
+        type: 'vm.snapshots_changed',
+        subject: { kind: 'vm', id: vm.id },
+        actor: ctx.op.actor,
+        data: { snapshots: list.length, snapshotGiB: snapshotGiB(list, vm.disk_gib) },
+      },
+    ],
+    (tx) => tx.vms.update(vm.id, { snapshots: toJson(list) }),
+  );
+}
 
 /** Returns the VM to a snapshot; its state becomes what the host reports afterwards. */
 export const vmRestore: OperationHandler = {
