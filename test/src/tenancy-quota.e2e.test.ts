@@ -128,6 +128,11 @@ describeEachStore('tenant quotas under concurrent launches', (store) => {
       member.vmAction(idle[7]!.id, 'snapshot', { name: 'one-more' }),
       (e: ApiError) => e.code === 'QuotaExceeded' && e.details.used === 3,
     );
+    // A deleted snapshot no longer counts.
+    const removal = await member.deleteVmSnapshot(admitted[0]!.operation.target.id, 'quota');
+    assert.equal((await grid.settle([removal.operation.id]))[0]!.state, 'succeeded');
+    const more = await member.vmAction(idle[7]!.id, 'snapshot', { name: 'one-more' });
+    assert.equal((await grid.settle([more.operation.id]))[0]!.state, 'succeeded');
   });
 
   it('a tenant admin’s own limit below the platform’s refuses a launch at the tenant limit', async () => {
