@@ -161,6 +161,28 @@ describeEachStore('operation engine', (variant) => {
     );
   });
 
+  it('runs the last step again for an operation saved past it (a release merged its steps)', async () => {
+    const ran: string[] = [];
+    const handler: OperationHandler = {
+      kind: 'vm.start',
+      steps: ['first', 'last'].map((name) => ({
+        name,
+        run: async () => void ran.push(name),
+      })),
+      compensate: async () => undefined,
+    };
+    const o = await op('vm.start', 'vm-merged', [vmLock('vm-merged')]);
+    await t.controller.store.operations.claim(o.id, 'old-release', Date.now(), 100);
+    await t.controller.store.operations.updateHeld(o.id, 'old-release', { step: 2 });
+    await sleep(150);
+    const e = engine([handler], 'new-release');
+    e.start();
+    const [done] = await waitTerminal([o.id]);
+    await e.stop();
+    assert.equal(done!.state, 'succeeded');
+    assert.deepEqual(ran, ['last']);
+  });
+
   it('retries a transient failure and compensates a permanent one, releasing the locks', async () => {
     let calls = 0;
     const compensated: string[] = [];

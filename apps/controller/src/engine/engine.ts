@@ -181,7 +181,9 @@ export class OperationEngine {
       // One write per step: the checkpoint, and the name of the step that runs next (the
       // claim wrote the first one's).
       let outcome: StepOutcome = {};
-      for (let i = row.step; i < total; i++) {
+      // Only a finished operation is past its last step, so a running one that is was saved
+      // under a longer list of steps (a later release merged some): its last step runs again.
+      for (let i = Math.min(row.step, total - 1); i < total; i++) {
         const step = handler.steps[i]!;
         const t0 = performance.now();
         try {
