@@ -174,6 +174,24 @@ describe('the web console, in Chromium, against a controller with simulated host
     await beta.locator('.badge', { hasText: 'ready' }).waitFor();
   });
 
+  it('takes a snapshot and deletes it after confirming', async (t) => {
+    if (skipUnless(t, !missing, missing ?? '')) return;
+    await page.goto(`${grid.url}/#/vms/${vmId}`);
+    await waitForVmState(page, 'running');
+    await toolbarButton(page, 'Snapshot').click();
+    const take = page.getByRole('dialog', { name: 'Snapshot web' });
+    await take.getByLabel('Snapshot name').fill('console-snap');
+    await take.getByRole('button', { name: 'Take snapshot' }).click();
+    const remove = page.getByRole('button', { name: 'Delete snapshot console-snap' });
+    await remove.waitFor();
+    await waitForVmState(page, 'running');
+    await remove.click();
+    const confirm = page.getByRole('dialog', { name: 'Delete snapshot console-snap of web?' });
+    await confirm.getByRole('button', { name: 'Delete snapshot' }).click();
+    await page.getByText('No snapshots.').waitFor();
+    assert.deepEqual((await grid.client.getVm(vmId)).snapshots, []);
+  });
+
   it('deletes the VM after its name is typed', async (t) => {
     if (skipUnless(t, !missing, missing ?? '')) return;
     await page.goto(`${grid.url}/#/vms/${vmId}`);

@@ -62,6 +62,15 @@ test('actions need their host capability, a live host and, for restore, a snapsh
     snapshots: [{ name: 's1', createdAt: '2026-01-01T00:00:00.000Z', withMemory: true }],
   });
   assert.equal(availability(withSnapshot, host(), 'restore').enabled, true);
+  assert.equal(availability(withSnapshot, host(), 'delete-snapshot').enabled, true);
+  assert.equal(
+    availability(
+      withSnapshot,
+      host({ capabilities: { ...host().capabilities, snapshots: false } }),
+      'delete-snapshot',
+    ).reason,
+    'its host alpha (sim-esx) has no snapshots capability',
+  );
   assert.equal(
     availability(withSnapshot, undefined, 'migrate').enabled,
     true,

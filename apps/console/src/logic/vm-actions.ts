@@ -7,9 +7,11 @@ import {
   type VmAction,
 } from '@gridplane/api';
 
-/** Every action the console offers on a VM: the API's actions, and delete. */
-export type ConsoleVmAction = VmAction | 'delete';
-export const CONSOLE_VM_ACTIONS: readonly ConsoleVmAction[] = [...VM_ACTIONS, 'delete'];
+/** The actions of a VM's toolbar: the API's actions, and delete. */
+export type ToolbarAction = VmAction | 'delete';
+export const CONSOLE_VM_ACTIONS: readonly ToolbarAction[] = [...VM_ACTIONS, 'delete'];
+/** Every action the console offers on a VM: the toolbar's, and deleting one of its snapshots. */
+export type ConsoleVmAction = ToolbarAction | 'delete-snapshot';
 
 /** Whether a button is enabled, and if not, the sentence that says why. */
 export interface Availability {
@@ -36,24 +38,26 @@ export function availability(
   if (vm.state === 'deleted') return no('the VM is deleted');
   if (action === 'delete') return vm.task === 'deleting' ? no('the VM is being deleted') : yes;
   if (vm.task !== null) return no(`the VM is busy (${vm.task})`);
-  const from = VM_ACTION_STATES[action];
+  // Deleting a snapshot starts from the states a restore does and needs the same of the host.
+  const rule = action === 'delete-snapshot' ? 'restore' : action;
+  const from = VM_ACTION_STATES[rule];
   if (!from.includes(vm.state))
     return no(`needs a ${listStates(from)} VM; this one is ${vm.state}`);
-  if (action === 'restore' && vm.snapshots.length === 0) return no('the VM has no snapshots');
+  if (rule === 'restore' && vm.snapshots.length === 0) return no('the VM has no snapshots');
   if (vm.hostId === null) return no('the VM is not on a host');
   if (host?.state === 'down') return no(`its host ${host.name} is down`);
-  const capability = VM_ACTION_CAPABILITIES[action];
+  const capability = VM_ACTION_CAPABILITIES[rule];
   if (capability && host && !host.capabilities[capability])
     return no(`its host ${host.name} (${host.hypervisor.kind}) has no ${capability} capability`);
   return yes;
 }
 
-/** Availability of every console action. */
+/** Availability of every toolbar action. */
 export const availabilities = (
   vm: Vm,
   host: Host | undefined,
-): Record<ConsoleVmAction, Availability> =>
+): Record<ToolbarAction, Availability> =>
   Object.fromEntries(CONSOLE_VM_ACTIONS.map((a) => [a, availability(vm, host, a)])) as Record<
-    ConsoleVmAction,
+    ToolbarAction,
     Availability
   >;

@@ -36,6 +36,7 @@ export function VmDetail({ id }: { id: string }) {
     );
   const host = vm.hostId ? hosts.byId.get(vm.hostId) : undefined;
   const restore = availability(vm, host, 'restore');
+  const deleteSnapshot = availability(vm, host, 'delete-snapshot');
   return (
     <>
       <p class="breadcrumb">
@@ -130,6 +131,15 @@ export function VmDetail({ id }: { id: string }) {
                         onClick={() => setDialog({ action: 'restore', snapshot: s.name })}
                       >
                         Restore
+                      </button>{' '}
+                      <button
+                        type="button"
+                        disabled={!deleteSnapshot.enabled}
+                        title={deleteSnapshot.reason ?? undefined}
+                        aria-label={`Delete snapshot ${s.name}`}
+                        onClick={() => setDialog({ action: 'delete-snapshot', snapshot: s.name })}
+                      >
+                        Delete
                       </button>
                     </td>
                   </tr>

@@ -47,6 +47,16 @@ export function VmActionDialog(props: {
       return <MigrateDialog {...common} />;
     case 'delete':
       return <DeleteDialog {...common} />;
+    case 'delete-snapshot':
+      return (
+        <ConfirmDialog
+          title={`Delete snapshot ${props.snapshot ?? ''} of ${vm.name}?`}
+          text="The snapshot is removed from the host: the VM can no longer return to it."
+          submitLabel="Delete snapshot"
+          send={() => send({ snapshot: props.snapshot })}
+          onClose={onClose}
+        />
+      );
     default:
       return null;
   }

@@ -12,6 +12,7 @@ export const ACTION_LABELS: Record<ConsoleVmAction, string> = {
   resize: 'Resize',
   migrate: 'Migrate',
   delete: 'Delete',
+  'delete-snapshot': 'Deleting a snapshot',
 };
 
 /** Actions that run at once; the others open a dialog (options or a confirmation). */

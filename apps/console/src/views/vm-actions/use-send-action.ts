@@ -13,7 +13,9 @@ export function useSendAction(vm: Vm) {
     const { operation } =
       action === 'delete'
         ? await client.deleteVm(vm.id)
-        : await client.vmAction(vm.id, action as VmAction, body as VmActionBody<VmAction>);
+        : action === 'delete-snapshot'
+          ? await client.deleteVmSnapshot(vm.id, (body as { snapshot: string }).snapshot)
+          : await client.vmAction(vm.id, action, body as VmActionBody<VmAction>);
     notify({
       kind: 'info',
       text: `${ACTION_LABELS[action]} of ${vm.name} requested (${operation.id}).`,
