@@ -53,13 +53,16 @@ export class PlacementService {
 
   /**
    * Like `place`, but a request for several VMs first waits for the MIP solver (loaded once per
-   * process, on the first batch), so small batches are solved exactly; and on small grids the
-   * decision keeps every host's verdict unless the request names the hosts to explain.
+   * process, on the first batch), so small batches are solved exactly; and on grids of up to
+   * `everyHostUpTo` hosts the decision keeps every host's verdict unless the request names the
+   * hosts to explain.
    */
-  async decide(request: PlacementRequest): Promise<PlacementDecision> {
+  async decide(
+    request: PlacementRequest,
+    everyHostUpTo = EXPLAIN_EVERY_HOST_UP_TO,
+  ): Promise<PlacementDecision> {
     if (request.vms.length > 1) await loadSolver();
-    const everyHost =
-      request.explainHosts === undefined && this.knownHosts.size <= EXPLAIN_EVERY_HOST_UP_TO;
+    const everyHost = request.explainHosts === undefined && this.knownHosts.size <= everyHostUpTo;
     return this.scheduler.place(everyHost ? { ...request, explainHosts: this.hostIds() } : request);
   }
 
@@ -146,8 +149,19 @@ export class PlacementService {
   }
 }
 
-/** Grids up to this size keep every host's verdict in decisions; larger ones the closest misses. */
+/**
+ * Grids up to this size get every host's verdict in the decisions they answer with (dry runs,
+ * `NoCapacity`); larger ones the closest misses.
+ */
 export const EXPLAIN_EVERY_HOST_UP_TO = 100;
+
+/**
+ * Grids up to this size keep every host's verdict in the decision kept with each VM; larger
+ * ones the bounded explanation (chosen host, runners-up, rejections per filter, closest
+ * misses). Each verdict of a feasible host carries every plugin's score, some 200 bytes: a
+ * record with all of them would be 20 KB on a grid of 100 hosts, written with every launch.
+ */
+export const KEEP_EVERY_HOST_UP_TO = 32;
 
 export interface PlacementOptions {
   /** `pack` (default) or `balance`. */

@@ -20,7 +20,12 @@ import { eventRow } from './events.js';
 import { resourceColumns, resourcesOf, toOperation, toVm } from './mappers.js';
 import { noCapacityError } from './no-capacity.js';
 import { createOperation, hostLock, vmLock } from './operations.js';
-import { launchRequest, placementRecord, type PlacementService } from './placement.js';
+import {
+  KEEP_EVERY_HOST_UP_TO,
+  launchRequest,
+  placementRecord,
+  type PlacementService,
+} from './placement.js';
 import { visible, type Scope } from './auth.js';
 import { quotas } from './quotas.js';
 import { VM_CREATE_WITHOUT_BUILD } from '../engine/handlers/vm-create.js';
@@ -100,7 +105,7 @@ export class VmsService {
 
     return placement.exclusive(async () => {
       for (let attempt = 1; ; attempt++) {
-        const decision = await placement.decide(request);
+        const decision = await placement.decide(request, KEEP_EVERY_HOST_UP_TO);
         if (decision.status !== 'placed') throw noCapacityError(placement, request, decision);
         try {
           const operations = await store.transaction(async (tx) => {
