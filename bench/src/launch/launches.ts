@@ -1,5 +1,5 @@
 import type { CreateVmResponse } from '@gridplane/api';
-import { Agent as Pool, request } from 'undici';
+import { RawConnection, rawRequest } from './raw-http.js';
 import type { RunningWatch } from './running-watch.js';
 import { percentile, processCpuMs, round } from './stats.js';
 
@@ -47,7 +47,13 @@ export async function measureLaunches(
   },
   watch: RunningWatch,
 ): Promise<{ result: LaunchResult; vmIds: string[] }> {
-  const pool = new Pool({ connections: o.concurrency, keepAliveTimeout: 30_000 });
+  const launch = rawRequest(
+    'POST',
+    `${o.url}/v1/vms`,
+    { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
+    BODY,
+  );
+  const connections: RawConnection[] = [];
   const sentAt = new Map<string, number>();
   let next = 0;
   let refused = 0;
@@ -55,20 +61,17 @@ export async function measureLaunches(
   const cpuBefore = pids.map(processCpuMs);
   const start = performance.now();
   const worker = async () => {
+    const connection = await RawConnection.open(o.url);
+    connections.push(connection);
     while (next < o.total) {
       next++;
       const t0 = performance.now();
-      const res = await request(`${o.url}/v1/vms`, {
-        method: 'POST',
-        dispatcher: pool,
-        headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
-        body: BODY,
-      });
-      const body = (await res.body.json()) as CreateVmResponse;
-      if (res.statusCode !== 202) {
+      const res = await connection.send(launch);
+      if (res.status !== 202) {
         refused++;
         continue;
       }
+      const body = JSON.parse(res.body) as CreateVmResponse;
       for (const vm of body.vms) sentAt.set(vm.id, t0);
       if (o.closedLoop)
         await watch.all(
@@ -83,7 +86,7 @@ export async function measureLaunches(
   const end = Math.max(...ids.map((id) => watch.at(id)!));
   const [controllerMs, agentsMs, loadMs] = pids.map((pid, i) => processCpuMs(pid) - cpuBefore[i]!);
   const latencies = ids.map((id) => watch.at(id)! - sentAt.get(id)!);
-  await pool.close();
+  for (const c of connections) c.close();
   return {
     vmIds: ids,
     result: {
