@@ -11,8 +11,9 @@ import {
 } from '@gridplane/scheduler';
 import type { HostRow } from '../store/hosts-repo.js';
 import { parseJson } from '../store/json.js';
-import type { Store } from '../store/store.js';
+import type { Repos, Store } from '../store/store.js';
 import { Mutex } from '../util/mutex.js';
+import { AdmissionBatches } from './admission-batches.js';
 import { hostAllocated, hostCapacity, hostOvercommit } from './mappers.js';
 
 /**
@@ -24,6 +25,7 @@ import { hostAllocated, hostCapacity, hostOvercommit } from './mappers.js';
 export class PlacementService {
   readonly scheduler: Scheduler;
   private readonly admission = new Mutex();
+  private readonly batches: AdmissionBatches;
   private readonly inFlight = new Map<string, number>();
   private knownHosts = new Set<string>();
 
@@ -36,11 +38,24 @@ export class PlacementService {
       weights: options.weights,
       batchSolver: sharedSolver,
     });
+    this.batches = new AdmissionBatches({
+      store,
+      exclusive: (fn) => this.exclusive(fn),
+      resync: () => this.reloadAll(),
+    });
   }
 
   /** Runs admission steps (decide, reserve, write) one at a time in this controller. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return this.admission.run(fn);
+  }
+
+  /**
+   * Runs one launch's admission — decide, write, mirror the reservation with `reserved` — in
+   * a batch of admissions that share one transaction, each in a savepoint (AdmissionBatches).
+   */
+  admit<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    return this.batches.run(fn);
   }
 
   hostIds(): string[] {

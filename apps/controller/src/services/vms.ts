@@ -10,7 +10,8 @@ import {
 import { newId } from '../ids.js';
 import { decodeCursor, encodeCursor, toJson } from '../store/json.js';
 import { vmReservation } from '../store/reservations-repo.js';
-import type { Store } from '../store/store.js';
+import type { Repos, Store } from '../store/store.js';
+import type { PlacementRequest, ReservationOwner } from '@gridplane/scheduler';
 import type { NewEventRow } from '../store/events-repo.js';
 import type { VmRow } from '../store/vms-repo.js';
 import type { ImageRow } from '../store/catalog-repo.js';
@@ -43,6 +44,19 @@ export interface VmServiceDeps {
 const DEFAULT_NETWORK_MBPS = 100;
 const ADMISSION_ATTEMPTS = 3;
 
+/** A launch as its admission writes it (VmsService.admit). */
+interface Launch {
+  vms: VmRow[];
+  request: PlacementRequest;
+  resources: Resources;
+  instanceType: string | null;
+  tenantId: string;
+  actor: string | null;
+  build: Awaited<ReturnType<VmBuilds['plan']>> | null;
+  now: number;
+  owner: ReservationOwner;
+}
+
 /** Thrown inside an admission transaction to roll it back when a host filled up meanwhile. */
 class ReservationConflict extends Error {
   constructor(readonly hostId: string) {
@@ -54,9 +68,10 @@ export class VmsService {
   constructor(private readonly deps: VmServiceDeps) {}
 
   /**
-   * Admits a launch: validates it, places every VM, reserves capacity on the chosen hosts
-   * and writes the VMs and their create operations, all in one transaction. A launch that
-   * fits nowhere fails with NoCapacity and changes nothing.
+   * Admits a launch: validates it, then places every VM, reserves capacity on the chosen hosts
+   * and writes the VMs and their create operations, all in one savepoint of a batch of
+   * admissions (PlacementService.admit). A launch that fits nowhere fails with NoCapacity and
+   * changes nothing.
    */
   async create(
     req: CreateVmRequest,
@@ -101,85 +116,79 @@ export class VmsService {
       vms.map((v) => v.id),
       { resources, image, tenant: tenantId, host: pinned, antiAffinity: req.antiAffinity },
     );
-    const owner = { tenant: tenantId, imageId: image.id };
 
-    return placement.exclusive(async () => {
-      for (let attempt = 1; ; attempt++) {
-        const decision = await placement.decide(request, KEEP_EVERY_HOST_UP_TO);
-        if (decision.status !== 'placed') throw noCapacityError(placement, request, decision);
-        try {
-          const operations = await store.transaction(async (tx) => {
-            await quotas.admit(tx, tenantId, {
-              vms: count,
-              vcpus: count * resources.vcpus,
-              memoryMiB: count * resources.memoryMiB,
-              diskGiB: count * resources.diskGiB,
-            });
-            for (const v of vms) {
-              const hostId = decision.placements[v.id]!;
-              if (
-                !(await tx.reservations.take(vmReservation(v.id), hostId, resources, {
-                  requireReady: true,
-                  now,
-                }))
-              ) {
-                throw new ReservationConflict(hostId);
-              }
-              v.host_id = hostId;
-            }
-            await tx.vms.insert(vms);
-            await tx.vms.putPlacements(
-              vms.map((v) => ({
-                vm_id: v.id,
-                placement: toJson(placementRecord(decision, v.id)),
-              })),
-            );
-            if (build) for (const v of vms) await tx.images.putBuild(build(v.id, now));
-            const ops: Operation[] = [];
-            // The operations' events and the VMs', in one statement.
-            const events: NewEventRow[] = [];
-            const at = Date.now();
-            for (const v of vms) {
-              const op = {
-                kind: 'vm.create' as const,
-                target: { kind: 'vm' as const, id: v.id },
-                params: {},
-                locks: [vmLock(v.id), hostLock(v.host_id!, 's')],
-                actor,
-                tenant: tenantId,
-                firstStep: build ? 0 : VM_CREATE_WITHOUT_BUILD,
-              };
-              ops.push(await createOperation(tx, op, at, events));
-            }
-            for (const v of vms) {
-              events.push(
-                eventRow(
-                  {
-                    type: 'vm.created',
-                    subject: { kind: 'vm', id: v.id },
-                    actor,
-                    tenant: tenantId,
-                    data: { name: v.name, hostId: v.host_id, resources, instanceType },
-                  },
-                  at,
-                ),
-              );
-            }
-            await tx.events.append(events);
-            return ops;
-          });
-          for (const v of vms) placement.reserved(v.host_id!, resources, owner, true);
-          this.deps.events.appended();
-          this.deps.wake(operations.map((o) => o.id));
-          return { vms: vms.map(toVm), operations };
-        } catch (e) {
-          if (!(e instanceof ReservationConflict)) throw e;
-          await placement.reload([e.hostId]);
-          if (attempt >= ADMISSION_ATTEMPTS)
-            throw noCapacityError(placement, request, await placement.decide(request));
-        }
+    const owner = { tenant: tenantId, imageId: image.id };
+    const launch = { vms, request, resources, instanceType, tenantId, actor, build, now, owner };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const operations = await placement.admit((tx) => this.admit(tx, launch));
+        this.deps.events.appended();
+        this.deps.wake(operations.map((o) => o.id));
+        return { vms: vms.map(toVm), operations };
+      } catch (e) {
+        if (!(e instanceof ReservationConflict)) throw e;
+        await placement.refresh([e.hostId]);
+        if (attempt >= ADMISSION_ATTEMPTS)
+          throw noCapacityError(placement, request, await placement.decide(request));
       }
+    }
+  }
+
+  /**
+   * One admission, in its batch's transaction (PlacementService.admit): decides where the VMs
+   * go, checks the quotas, reserves capacity on the chosen hosts, writes the VMs, their create
+   * operations and events, and mirrors the reservations in the placement view.
+   */
+  private async admit(tx: Repos, launch: Launch): Promise<Operation[]> {
+    const { placement } = this.deps;
+    const { vms, request, resources, instanceType, tenantId, actor, build, now } = launch;
+    const decision = await placement.decide(request, KEEP_EVERY_HOST_UP_TO);
+    if (decision.status !== 'placed') throw noCapacityError(placement, request, decision);
+    const count = vms.length;
+    await quotas.admit(tx, tenantId, {
+      vms: count,
+      vcpus: count * resources.vcpus,
+      memoryMiB: count * resources.memoryMiB,
+      diskGiB: count * resources.diskGiB,
     });
+    for (const v of vms) {
+      const hostId = decision.placements[v.id]!;
+      const taken = await tx.reservations.take(vmReservation(v.id), hostId, resources, {
+        requireReady: true,
+        now,
+      });
+      if (!taken) throw new ReservationConflict(hostId);
+      v.host_id = hostId;
+    }
+    await tx.vms.insert(vms);
+    await tx.vms.putPlacements(
+      vms.map((v) => ({ vm_id: v.id, placement: toJson(placementRecord(decision, v.id)) })),
+    );
+    if (build) for (const v of vms) await tx.images.putBuild(build(v.id, now));
+    const ops: Operation[] = [];
+    // The operations' events and the VMs', in one statement.
+    const events: NewEventRow[] = [];
+    const at = Date.now();
+    for (const v of vms) {
+      const op = {
+        kind: 'vm.create' as const,
+        target: { kind: 'vm' as const, id: v.id },
+        params: {},
+        locks: [vmLock(v.id), hostLock(v.host_id!, 's')],
+        actor,
+        tenant: tenantId,
+        firstStep: build ? 0 : VM_CREATE_WITHOUT_BUILD,
+      };
+      ops.push(await createOperation(tx, op, at, events));
+    }
+    for (const v of vms) {
+      const data = { name: v.name, hostId: v.host_id, resources, instanceType };
+      const created = { type: 'vm.created' as const, subject: { kind: 'vm' as const, id: v.id } };
+      events.push(eventRow({ ...created, actor, tenant: tenantId, data }, at));
+    }
+    await tx.events.append(events);
+    for (const v of vms) placement.reserved(v.host_id!, resources, launch.owner, true);
+    return ops;
   }
 
   async get(id: string, scope: Scope): Promise<Vm> {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { CatalogRepo, type ImageRow } from './catalog-repo.js';
 import type { StoreConnection } from './connect.js';
 import { CredentialsRepo } from './credentials-repo.js';
@@ -41,7 +41,7 @@ export class Repos {
 
   /** `transaction`: these repositories run in one (whose reads are not cached: it may roll back). */
   constructor(
-    db: Kysely<Database>,
+    private readonly db: Kysely<Database>,
     readonly caches = new RepoCaches(),
     transaction = false,
   ) {
@@ -58,6 +58,23 @@ export class Repos {
     this.tenants = new TenantsRepo(db);
     this.metering = new MeteringRepo(db);
     this.audit = new AuditRepo(db);
+  }
+
+  /**
+   * Runs `fn` in a savepoint of this transaction: when `fn` throws, what it wrote is undone
+   * and the transaction goes on without it. Savepoints nest.
+   */
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    await sql`savepoint gp_member`.execute(this.db);
+    try {
+      const result = await fn();
+      await sql`release savepoint gp_member`.execute(this.db);
+      return result;
+    } catch (e) {
+      await sql`rollback to savepoint gp_member`.execute(this.db);
+      await sql`release savepoint gp_member`.execute(this.db);
+      throw e;
+    }
   }
 }
 

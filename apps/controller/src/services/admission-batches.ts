@@ -1,0 +1,88 @@
+import type { Repos, Store } from '../store/store.js';
+
+interface Waiting {
+  admit(tx: Repos): Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** Admissions of one batch at most: a batch holds the store's transaction while it runs. */
+const MAX_BATCH = 64;
+
+export interface AdmissionBatchesDeps {
+  store: Pick<Store, 'transaction'>;
+  /** Runs `fn` holding the placement mutex (no decision or reload interleaves). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** After a batch failed to commit: the placement view again as the store has it. */
+  resync(): Promise<void>;
+}
+
+/**
+ * Admissions in batches. Launches that arrive together — in one turn of the event loop, or
+ * while the previous batch runs — are admitted one after another in one transaction, each in a
+ * savepoint of its own, holding the placement mutex for the whole batch. Each admission
+ * decides its placement after the one before it mirrored its reservation, so a batch places
+ * exactly as admissions one by one would; an admission that throws (no capacity, a quota)
+ * undoes its own writes and no other's. Every promise settles after the batch commits. A
+ * burst of launches thus costs one commit per batch instead of one per launch, and the pages
+ * its admissions share (the ends of the event log and of the operations' indexes, the
+ * tenant's row) are written once per batch.
+ */
+export class AdmissionBatches {
+  private queue: Waiting[] = [];
+  private scheduled = false;
+  private busy = false;
+
+  constructor(private readonly deps: AdmissionBatchesDeps) {}
+
+  /** Runs `admit` in the next batch's transaction; settles once that batch committed. */
+  run<T>(admit: (tx: Repos) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ admit, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.busy) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.busy = true;
+      void this.deps
+        .exclusive(() => this.flush())
+        .finally(() => {
+          this.busy = false;
+          if (this.queue.length > 0) this.schedule();
+        });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_BATCH);
+    let outcomes: { ok: boolean; value: unknown }[];
+    try {
+      outcomes = await this.deps.store.transaction(async (tx) => {
+        const out: { ok: boolean; value: unknown }[] = [];
+        for (const w of batch) {
+          try {
+            out.push({ ok: true, value: await tx.savepoint(() => w.admit(tx)) });
+          } catch (e) {
+            out.push({ ok: false, value: e });
+          }
+        }
+        return out;
+      });
+    } catch (e) {
+      // Nothing committed, yet the admissions before the failure mirrored their reservations.
+      await this.deps.resync().catch(() => undefined);
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    batch.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.value);
+    });
+  }
+}
