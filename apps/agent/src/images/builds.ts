@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ApiError,
@@ -66,6 +66,12 @@ interface Job {
  */
 export class BuildManager {
   private readonly jobs = new Map<string, Job>();
+  /**
+   * The VMs that may have a disk here: those with a directory under the builder's `vms/` at
+   * open, and every VM a build started for since. Any other VM has none, which every launch
+   * asks and this answers without touching the disk.
+   */
+  private readonly mayHaveDisk = new Set<string>();
   private readonly configs: string;
   private readonly saved: string;
   private disksRebuilt: DisksRebuilt = async () => undefined;
@@ -87,6 +93,11 @@ export class BuildManager {
     await mkdir(this.saved, { recursive: true, mode: 0o700 });
     await mkdir(this.keyDir, { recursive: true, mode: 0o700 });
     await mkdir(this.storage.root, { recursive: true });
+    const vms = await readdir(join(this.storage.root, 'vms')).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [];
+      throw e;
+    });
+    for (const vmId of vms) this.mayHaveDisk.add(vmId);
   }
 
   /**
@@ -143,6 +154,7 @@ export class BuildManager {
       timings: [],
     };
     this.jobs.set(vmId, { hash, status });
+    this.mayHaveDisk.add(vmId);
     void this.run(vmId, config, diskKey !== undefined, status).then(
       async (timings) => {
         await writeFile(join(this.configs, `${vmId}.json`), JSON.stringify({ hash, config }));
@@ -232,6 +244,7 @@ export class BuildManager {
   async describe(vmId: string): Promise<{ disks: DiskAttachment[]; boot: BootSpec } | null> {
     // Every launch asks, and most VMs were not built: the key is looked for only when the
     // build record says there is a disk (its attachments then name the key).
+    if (!this.mayHaveDisk.has(vmId)) return null;
     const plain = await describeVmDisk(this.storage, vmId);
     if (!plain) return null;
     const key = this.keyFile(vmId);
