@@ -85,10 +85,18 @@ export class SimHost {
     advance(vm, () => this.workload(vm), this.meter, to);
   }
 
-  /** A copy of the VM with counters up to now, to change and then commit. */
+  /**
+   * A copy of the VM with counters up to now, to change and then commit. It shares what is
+   * only ever replaced whole, never changed in place: the spec and each snapshot.
+   */
   draft(vm: SimVm): SimVm {
     this.advance(vm);
-    return structuredClone(vm);
+    return {
+      ...vm,
+      disk: { ...vm.disk, files: { ...vm.disk.files } },
+      snapshots: [...vm.snapshots],
+      counters: { ...vm.counters },
+    };
   }
 
   /**

@@ -128,7 +128,7 @@ export async function resize(host: SimHost, vm: SimVm, change: PartialResources)
   requireFits(host, size, vm.spec.tuning.cpuPinning);
   await host.latency.wait(host.personality.latency.resize);
   const draft = host.draft(vm);
-  draft.spec.resources = size;
+  draft.spec = { ...draft.spec, resources: size };
   return host.commit(draft);
 }
 

@@ -51,7 +51,10 @@ export interface SimSnapshot {
 
 /** One VM as the sim host keeps it, in memory and in its state directory. */
 export interface SimVm {
-  /** The spec it was defined with; `spec.resources` follows resizes. */
+  /**
+   * The spec it was defined with; `spec.resources` follows resizes. Replaced whole on a
+   * change, never changed in place (drafts share it), like each snapshot.
+   */
   spec: VmSpec;
   power: PowerState;
   /** When the guest last booted; null while stopped or crashed. */
