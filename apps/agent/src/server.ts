@@ -33,11 +33,13 @@ const SnapParams = Type.Object({
 });
 const Nothing = Type.Object({}, { additionalProperties: false });
 
-const sameSecret = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+/** Whether an Authorization header presents the agent key (compared in constant time). */
+function presentsKey(authorization: string | undefined, key: Buffer): boolean {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!m) return false;
+  const given = Buffer.from(m[1]!);
+  return given.length === key.length && timingSafeEqual(given, key);
+}
 
 export interface AgentServerOptions {
   executor: Executor;
@@ -61,11 +63,10 @@ export async function buildAgentServer(o: AgentServerOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  app.addHook('onRequest', async (req) => {
-    if (req.url === '/agent/v1/healthz') return;
-    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    if (!m || !sameSecret(m[1]!, o.agentKey))
-      throw new ApiError('Unauthorized', 'a valid agent key is required');
+  const key = Buffer.from(o.agentKey);
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.url === '/agent/v1/healthz' || presentsKey(req.headers.authorization, key)) done();
+    else done(new ApiError('Unauthorized', 'a valid agent key is required'));
   });
   const ex = o.executor;
   if (o.builds) buildRoutes(app, o.builds);
