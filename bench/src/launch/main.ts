@@ -14,6 +14,11 @@ const { values: a } = parseArgs({
       default: '8',
       description: 'launches in progress in the latency run',
     },
+    warmup: {
+      type: 'string',
+      default: '200',
+      description: 'launches at once before the measured runs, not measured',
+    },
     'list-seconds': { type: 'string', default: '10' },
     'list-connections': { type: 'string', default: '32' },
     database: { type: 'string' },
@@ -22,8 +27,9 @@ const { values: a } = parseArgs({
 });
 
 /**
- * bench/launch: 1,000 launches on 100 simulated hosts with zero simulated latency — all at
- * once (throughput), then with a few launches in progress at a time (the latency of one) —
+ * bench/launch: after a warm-up of 200 launches, 1,000 launches on 100 simulated hosts with
+ * zero simulated latency — all at once (throughput), then with a few launches in progress at
+ * a time (the latency of one) —
  * and then the throughput of `GET /v1/vms?limit=100` under a load generator. Prints a table;
  * --json writes the figures.
  */
@@ -34,34 +40,28 @@ async function main(): Promise<void> {
   let list: ListResult;
   try {
     const watch = await RunningWatch.open(grid.url, grid.token);
-    const burst = await measureLaunches(
-      {
-        url: grid.url,
-        token: grid.token,
-        total,
-        concurrency: total,
-        closedLoop: false,
-        mode: `${total} at once`,
-        controllerPid: grid.controllerPid,
-        agentsPid: grid.agentsPid,
-      },
-      watch,
-    );
+    const launches = (total: number, concurrency: number, closedLoop: boolean, mode: string) =>
+      measureLaunches(
+        {
+          url: grid.url,
+          token: grid.token,
+          total,
+          concurrency,
+          closedLoop,
+          mode,
+          controllerPid: grid.controllerPid,
+          agentsPid: grid.agentsPid,
+        },
+        watch,
+      );
+    // A controller runs for days: warm its launch path up (the JIT compiles it on the same two
+    // cores) before measuring it.
+    const warmup = Number(a.warmup);
+    if (warmup > 0) await launches(warmup, warmup, false, 'warm-up');
+    const burst = await launches(total, total, false, `${total} at once`);
     runs.push(burst.result);
     const steadyN = Number(a.steady);
-    const steady = await measureLaunches(
-      {
-        url: grid.url,
-        token: grid.token,
-        total,
-        concurrency: steadyN,
-        closedLoop: true,
-        mode: `${steadyN} in progress`,
-        controllerPid: grid.controllerPid,
-        agentsPid: grid.agentsPid,
-      },
-      watch,
-    );
+    const steady = await launches(total, steadyN, true, `${steadyN} in progress`);
     runs.push(steady.result);
     watch.close();
     list = await measureList({
