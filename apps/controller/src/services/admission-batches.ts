@@ -6,11 +6,11 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** Admissions of one batch at most: a batch holds the store's transaction while it runs. */
+/** Admissions of one batch at most on SQLite: a batch holds the store's transaction while it runs. */
 const MAX_BATCH = 64;
 
 export interface AdmissionBatchesDeps {
-  store: Pick<Store, 'transaction'>;
+  store: Pick<Store, 'transaction' | 'dialect'>;
   /** Runs `fn` holding the placement mutex (no decision or reload interleaves). */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** After a batch failed to commit: the placement view again as the store has it. */
@@ -26,7 +26,10 @@ export interface AdmissionBatchesDeps {
  * undoes its own writes and no other's. Every promise settles after the batch commits. A
  * burst of launches thus costs one commit per batch instead of one per launch, and the pages
  * its admissions share (the ends of the event log and of the operations' indexes, the
- * tenant's row) are written once per batch.
+ * tenant's row) are written once per batch. That is SQLite's gain, whose one connection runs
+ * one transaction at a time anyway. On PostgreSQL each admission commits on its own: a batch
+ * would hold the event ids it took until its last admission commits, while the operations
+ * other connections end commit later ids (the event log is read in id order).
  */
 export class AdmissionBatches {
   private queue: Waiting[] = [];
@@ -59,7 +62,7 @@ export class AdmissionBatches {
   }
 
   private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, MAX_BATCH);
+    const batch = this.queue.splice(0, this.deps.store.dialect === 'sqlite' ? MAX_BATCH : 1);
     let outcomes: { ok: boolean; value: unknown }[];
     try {
       outcomes = await this.deps.store.transaction(async (tx) => {
