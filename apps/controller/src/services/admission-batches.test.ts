@@ -2,19 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { openTestController, type TestController } from '../testing/controller.js';
 import { describeEachStore } from '../testing/stores.js';
+import { committedSubjects, testEvent } from '../testing/events.js';
 import { Mutex } from '../util/mutex.js';
 import { AdmissionBatches } from './admission-batches.js';
-
-const event = (subject: string) => ({
-  time: Date.now(),
-  type: 'test.admitted',
-  subject_kind: 'vm',
-  subject_id: subject,
-  actor: null,
-  operation_id: null,
-  data: '{}',
-  tenant_id: null,
-});
 
 describeEachStore('admission batches', (variant) => {
   let t: TestController;
@@ -23,11 +13,9 @@ describeEachStore('admission batches', (variant) => {
   });
   after(() => t.close());
 
-  const written = async (prefix: string) =>
-    (await t.controller.store.events.list({ after: 0, limit: 1000, type: 'test.admitted' }))
-      .map((e) => e.subject_id)
-      .filter((s) => s.startsWith(prefix))
-      .sort();
+  const written = (prefix: string) =>
+    committedSubjects(t.controller.store, 'test.admitted', prefix);
+  const event = (subject: string) => testEvent('test.admitted', subject);
 
   /** Batches over the test store; `failCommit`: every batch's transaction fails at its end. */
   const batches = (o: { resyncs?: { n: number }; failCommit?: boolean } = {}) => {

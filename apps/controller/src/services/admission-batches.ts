@@ -1,10 +1,7 @@
 import type { Repos, Store } from '../store/store.js';
+import { BatchQueue, type Queued } from '../util/batch-queue.js';
 
-interface Waiting {
-  admit(tx: Repos): Promise<unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
+type Admit = (tx: Repos) => Promise<unknown>;
 
 /** Admissions of one batch at most on SQLite: a batch holds the store's transaction while it runs. */
 const MAX_BATCH = 64;
@@ -32,44 +29,28 @@ export interface AdmissionBatchesDeps {
  * other connections end commit later ids (the event log is read in id order).
  */
 export class AdmissionBatches {
-  private queue: Waiting[] = [];
-  private scheduled = false;
-  private busy = false;
+  private readonly queue: BatchQueue<Admit>;
 
-  constructor(private readonly deps: AdmissionBatchesDeps) {}
+  constructor(private readonly deps: AdmissionBatchesDeps) {
+    this.queue = new BatchQueue<Admit>(
+      (batch) => deps.exclusive(() => this.flush(batch)),
+      () => (deps.store.dialect === 'sqlite' ? MAX_BATCH : 1),
+    );
+  }
 
   /** Runs `admit` in the next batch's transaction; settles once that batch committed. */
   run<T>(admit: (tx: Repos) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ admit, resolve: resolve as (v: unknown) => void, reject });
-      this.schedule();
-    });
+    return this.queue.push<T>(admit);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.busy) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.busy = true;
-      void this.deps
-        .exclusive(() => this.flush())
-        .finally(() => {
-          this.busy = false;
-          if (this.queue.length > 0) this.schedule();
-        });
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, this.deps.store.dialect === 'sqlite' ? MAX_BATCH : 1);
+  private async flush(batch: Queued<Admit>[]): Promise<void> {
     let outcomes: { ok: boolean; value: unknown }[];
     try {
       outcomes = await this.deps.store.transaction(async (tx) => {
         const out: { ok: boolean; value: unknown }[] = [];
         for (const w of batch) {
           try {
-            out.push({ ok: true, value: await tx.savepoint(() => w.admit(tx)) });
+            out.push({ ok: true, value: await tx.savepoint(() => w.job(tx)) });
           } catch (e) {
             out.push({ ok: false, value: e });
           }

@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { openTestController, type TestController } from '../testing/controller.js';
 import { describeEachStore } from '../testing/stores.js';
+import { committedSubjects, testEvent } from '../testing/events.js';
 import { GroupCommit } from './group-commit.js';
-
-const event = (subject: string) => ({
-  time: Date.now(),
-  type: 'test.written',
-  subject_kind: 'vm',
-  subject_id: subject,
-  actor: null,
-  operation_id: null,
-  data: '{}',
-  tenant_id: null,
-});
 
 describeEachStore('group commit', (variant) => {
   let t: TestController;
@@ -22,11 +12,8 @@ describeEachStore('group commit', (variant) => {
   });
   after(() => t.close());
 
-  const written = async (prefix: string) =>
-    (await t.controller.store.events.list({ after: 0, limit: 1000, type: 'test.written' }))
-      .map((e) => e.subject_id)
-      .filter((s) => s.startsWith(prefix))
-      .sort();
+  const written = (prefix: string) => committedSubjects(t.controller.store, 'test.written', prefix);
+  const event = (subject: string) => testEvent('test.written', subject);
 
   it('commits every member of a group and answers each with its own result', async () => {
     const writes = new GroupCommit(t.controller.store);

@@ -1,10 +1,7 @@
+import { BatchQueue, type Queued } from '../util/batch-queue.js';
 import type { Repos, Store } from './store.js';
 
-interface Waiting {
-  fn: (tx: Repos) => Promise<unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
+type Write = (tx: Repos) => Promise<unknown>;
 
 /** Writes of one group at most: a group holds SQLite's one connection while it commits. */
 const MAX_GROUP = 256;
@@ -20,41 +17,25 @@ const MAX_GROUP = 256;
  * in its own.
  */
 export class GroupCommit {
-  private queue: Waiting[] = [];
-  private scheduled = false;
-  private busy = false;
+  private readonly queue = new BatchQueue<Write>(
+    (group) => this.flush(group),
+    () => MAX_GROUP,
+  );
 
   constructor(private readonly store: Store) {}
 
   run<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
     if (this.store.dialect !== 'sqlite') return this.store.transaction(fn);
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      this.schedule();
-    });
+    return this.queue.push<T>(fn);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.busy) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.busy = true;
-      void this.flush().finally(() => {
-        this.busy = false;
-        if (this.queue.length > 0) this.schedule();
-      });
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const group = this.queue.splice(0, MAX_GROUP);
+  private async flush(group: Queued<Write>[]): Promise<void> {
     if (group.length === 1) return this.alone(group[0]!);
     let results: unknown[];
     try {
       results = await this.store.transaction(async (tx) => {
         const out: unknown[] = [];
-        for (const w of group) out.push(await w.fn(tx));
+        for (const w of group) out.push(await w.job(tx));
         return out;
       });
     } catch {
@@ -64,9 +45,9 @@ export class GroupCommit {
     group.forEach((w, i) => w.resolve(results[i]));
   }
 
-  private async alone(w: Waiting): Promise<void> {
+  private async alone(w: Queued<Write>): Promise<void> {
     try {
-      w.resolve(await this.store.transaction(w.fn));
+      w.resolve(await this.store.transaction(w.job));
     } catch (e) {
       w.reject(e);
     }
