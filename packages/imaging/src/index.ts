@@ -15,7 +15,7 @@ export {
 export { defaultLayout, type PlannedPartition } from './disk/layout.js';
 export { compatibilityProblems } from './build/compat.js';
 export type { VmBuildRequest } from './build/request.js';
-export type { HostStorage } from './build/storage.js';
+export { vmsRoot, type HostStorage } from './build/storage.js';
 export type { BuildProgress, BuildStage, ProgressListener, StageTiming } from './build/stages.js';
 export { buildVmDisk, checkVmBuild, describeVmDisk, type BuiltVmDisk } from './build/build-vm.js';
 export { modifyVmDisk, type Change, type ModifiedVmDisk } from './build/modify.js';

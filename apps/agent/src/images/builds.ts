@@ -17,6 +17,7 @@ import {
   isImagingError,
   modifyVmDisk,
   saveImage,
+  vmsRoot,
   type HostStorage,
   type ImagingErrorCode,
   type PackedImage,
@@ -93,7 +94,7 @@ export class BuildManager {
     await mkdir(this.saved, { recursive: true, mode: 0o700 });
     await mkdir(this.keyDir, { recursive: true, mode: 0o700 });
     await mkdir(this.storage.root, { recursive: true });
-    const vms = await readdir(join(this.storage.root, 'vms')).catch((e: NodeJS.ErrnoException) => {
+    const vms = await readdir(vmsRoot(this.storage)).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return [];
       throw e;
     });
