@@ -38,7 +38,7 @@ describeEachStore('admission batches', (variant) => {
     });
   };
 
-  it('admits in arrival order in one batch; a failed admission undoes only its own writes', async () => {
+  it('admits in arrival order, in one batch on SQLite; a failed admission undoes only its own writes', async () => {
     const b = batches();
     const order: string[] = [];
     const outcomes = await Promise.allSettled(
