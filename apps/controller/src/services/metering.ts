@@ -8,11 +8,6 @@ import type { Repos, Store } from '../store/store.js';
 import { Mutex } from '../util/mutex.js';
 
 const BATCH = 500;
-/**
- * A gap in event ids is a transaction still in flight (PostgreSQL hands out ids before
- * commit) or one rolled back; the ledger waits this long for it before stepping over.
- */
-export const GAP_WAIT_MS = 10_000;
 
 /** Event types that are not copied to the audit trail (the request that caused them is there). */
 const NOT_AUDITED = new Set(['operation.created']);
@@ -28,10 +23,7 @@ const NOT_AUDITED = new Set(['operation.created']);
 export class Ledger {
   private readonly mutex = new Mutex();
 
-  constructor(
-    private readonly store: Store,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   /** Processes every event up to now; returns how many it processed. */
   catchUp(): Promise<number> {
@@ -51,14 +43,9 @@ export class Ledger {
    * few statements, whatever the batch's size.
    */
   private async batch(tx: Repos): Promise<number> {
-    let cursor = await tx.metering.lockCursor();
-    const events: EventRow[] = [];
-    for (const e of await tx.events.list({ after: cursor, limit: BATCH })) {
-      if (e.id !== cursor + 1 && this.now() - e.time < GAP_WAIT_MS) break;
-      events.push(e);
-      cursor = e.id;
-    }
+    const events = await tx.events.list({ after: await tx.metering.lockCursor(), limit: BATCH });
     if (!events.length) return 0;
+    const cursor = events.at(-1)!.id;
     await tx.audit.append(events.filter((e) => !NOT_AUDITED.has(e.type)).map(auditRow));
     const vmIds = new Set(events.filter((e) => e.subject_kind === 'vm').map((e) => e.subject_id));
     const meters = new Map<string, MeterRow | null>();

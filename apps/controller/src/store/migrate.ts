@@ -8,6 +8,7 @@ import * as images from './migrations/005-images.js';
 import * as imageOwners from './migrations/006-image-owners.js';
 import * as tenantQuotas from './migrations/007-tenant-quotas.js';
 import * as vmPlacements from './migrations/008-vm-placements.js';
+import * as eventsCommitOrder from './migrations/009-events-commit-order.js';
 
 interface Migration {
   name: string;
@@ -24,6 +25,7 @@ const MIGRATIONS: Migration[] = [
   { name: '006-image-owners', up: imageOwners.up },
   { name: '007-tenant-quotas', up: tenantQuotas.up },
   { name: '008-vm-placements', up: vmPlacements.up },
+  { name: '009-events-commit-order', up: eventsCommitOrder.up },
 ];
 
 const MIGRATION_LOCK = 7_245_001;

@@ -47,11 +47,15 @@ export const STORE_VARIANTS: StoreVariant[] = [
 ];
 
 /**
- * Declares the same suite once per store. A store that cannot run here becomes one loud
- * skip (a failure under GRIDPLANE_STRICT=1).
+ * Declares the same suite once per store (or per store of `only`). A store that cannot run
+ * here becomes one loud skip (a failure under GRIDPLANE_STRICT=1).
  */
-export function describeEachStore(title: string, body: (variant: StoreVariant) => void): void {
-  for (const variant of STORE_VARIANTS) {
+export function describeEachStore(
+  title: string,
+  body: (variant: StoreVariant) => void,
+  only?: StoreVariant['name'][],
+): void {
+  for (const variant of STORE_VARIANTS.filter((v) => !only || only.includes(v.name))) {
     describe(`${title} [${variant.name}]`, async () => {
       const reason = await variant.unavailable();
       if (reason) {
