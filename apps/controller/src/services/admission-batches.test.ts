@@ -23,7 +23,6 @@ describeEachStore('admission batches', (variant) => {
     const store = t.controller.store;
     return new AdmissionBatches({
       store: {
-        dialect: store.dialect,
         transaction: (fn) =>
           store.transaction(async (tx) => {
             const result = await fn(tx);
@@ -38,7 +37,7 @@ describeEachStore('admission batches', (variant) => {
     });
   };
 
-  it('admits in arrival order, in one batch on SQLite; a failed admission undoes only its own writes', async () => {
+  it('admits in arrival order, in one batch; a failed admission undoes only its own writes', async () => {
     const b = batches();
     const order: string[] = [];
     const outcomes = await Promise.allSettled(
@@ -78,8 +77,7 @@ describeEachStore('admission batches', (variant) => {
       outcomes.map((o) => (o.status === 'rejected' ? (o.reason as Error).message : o.value)),
       ['commit failed', 'commit failed'],
     );
-    // One batch on SQLite; on PostgreSQL each admission is a batch of its own.
-    assert.equal(resyncs.n, t.controller.store.dialect === 'sqlite' ? 1 : 2);
+    assert.equal(resyncs.n, 1, 'one batch, one resync');
     assert.deepEqual(await written('c-'), []);
   });
 });

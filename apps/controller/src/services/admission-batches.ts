@@ -3,11 +3,11 @@ import { BatchQueue, type Queued } from '../util/batch-queue.js';
 
 type Admit = (tx: Repos) => Promise<unknown>;
 
-/** Admissions of one batch at most on SQLite: a batch holds the store's transaction while it runs. */
+/** Admissions of one batch at most: a batch holds its transaction (on SQLite, the store) while it runs. */
 const MAX_BATCH = 64;
 
 export interface AdmissionBatchesDeps {
-  store: Pick<Store, 'transaction' | 'dialect'>;
+  store: Pick<Store, 'transaction'>;
   /** Runs `fn` holding the placement mutex (no decision or reload interleaves). */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** After a batch failed to commit: the placement view again as the store has it. */
@@ -23,10 +23,9 @@ export interface AdmissionBatchesDeps {
  * undoes its own writes and no other's. Every promise settles after the batch commits. A
  * burst of launches thus costs one commit per batch instead of one per launch, and the pages
  * its admissions share (the ends of the event log and of the operations' indexes, the
- * tenant's row) are written once per batch. That is SQLite's gain, whose one connection runs
- * one transaction at a time anyway. On PostgreSQL each admission commits on its own: a batch
- * would hold the event ids it took until its last admission commits, while the operations
- * other connections end commit later ids (the event log is read in id order).
+ * tenant's row) are written once per batch. Admissions hold the placement mutex until they
+ * commit on either store, so on PostgreSQL too a batch replaces a commit (and its round trips
+ * and WAL flush) per launch by one per batch.
  */
 export class AdmissionBatches {
   private readonly queue: BatchQueue<Admit>;
@@ -34,7 +33,7 @@ export class AdmissionBatches {
   constructor(private readonly deps: AdmissionBatchesDeps) {
     this.queue = new BatchQueue<Admit>(
       (batch) => deps.exclusive(() => this.flush(batch)),
-      () => (deps.store.dialect === 'sqlite' ? MAX_BATCH : 1),
+      () => MAX_BATCH,
     );
   }
 
