@@ -22,7 +22,8 @@ export class AgentClient {
   private readonly http: HttpClient;
 
   constructor(options: HttpOptions) {
-    this.http = new HttpClient(options);
+    // Every call of the agent API is idempotent by contract (docs/architecture.md, "Steps").
+    this.http = new HttpClient(options, { idempotent: true });
   }
 
   get baseUrl(): string {

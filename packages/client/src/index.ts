@@ -2,4 +2,3 @@ export * from './http.js';
 export * from './agent-client.js';
 export * from './gridplane-client.js';
 export * from './event-stream.js';
-export { Agent as ConnectionPool } from 'undici';
