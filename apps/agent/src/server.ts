@@ -14,6 +14,7 @@ import {
   VmStatus,
 } from '@gridplane/api';
 import {
+  closeIdleConnectionsWhileClosing,
   installErrorHandling,
   responses,
   serializerCompiler,
@@ -82,6 +83,7 @@ export async function buildAgentServer(o: AgentServerOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  closeIdleConnectionsWhileClosing(app);
   const key = Buffer.from(o.agentKey);
   app.addHook('onRequest', (req, _reply, done) => {
     if (req.url === '/agent/v1/healthz' || presentsKey(req.headers.authorization, key)) done();

@@ -1,7 +1,12 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
-import { installErrorHandling, serializerCompiler, validatorCompiler } from '@gridplane/http';
+import {
+  closeIdleConnectionsWhileClosing,
+  installErrorHandling,
+  serializerCompiler,
+  validatorCompiler,
+} from '@gridplane/http';
 import { agentRoutes } from './routes/agents.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -42,6 +47,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  closeIdleConnectionsWhileClosing(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
