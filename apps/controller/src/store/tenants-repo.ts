@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { Prepared } from './prepared.js';
 import type { Database } from './schema.js';
 import type { TenantsTable, UsersTable, InvitationsTable } from './tenancy-schema.js';
@@ -25,13 +25,15 @@ const byId = new Prepared((db, id: string) =>
   db.selectFrom('tenants').selectAll().where('id', '=', id),
 );
 
-const lockRow = new Prepared((db, id: string) =>
-  db
-    .updateTable('tenants')
-    .set({ updated_at: sql`updated_at` })
-    .where('id', '=', id)
-    .returningAll(),
-);
+/**
+ * The tenant's row, locked until the transaction ends: `for update` on PostgreSQL. SQLite runs
+ * one write transaction at a time (and the controller owns its store), so a plain read is
+ * already exclusive there — and, unlike a no-op update, leaves the row's page clean.
+ */
+const lockRow = new Prepared((db, id: string) => {
+  const row = db.selectFrom('tenants').selectAll().where('id', '=', id);
+  return db.getExecutor().adapter instanceof PostgresAdapter ? row.forUpdate() : row;
+});
 
 /** Tenants, their users and invitations. */
 export class TenantsRepo {
@@ -61,7 +63,7 @@ export class TenantsRepo {
   }
 
   /**
-   * Locks the tenant's row until the transaction ends (a no-op update), so that admissions
+   * Locks the tenant's row until the transaction ends (see `lockRow`), so that admissions
    * of one tenant run one at a time across every controller and each sees the last one's VMs.
    * Returns the row as locked; undefined when there is no such tenant.
    */
