@@ -6,7 +6,7 @@ import type { CreateVmResponse, Host, Operation, OperationResponse, Vm } from '@
 import { DATA_FILES } from './context.js';
 import { EXIT } from './exit-codes.js';
 import { startTestGrid, type CliResult, type TestGrid } from './testing/grid.js';
-import { closedPort } from './testing/ports.js';
+import { closedPort } from '@gridplane/testkit';
 
 const HOST = { vcpus: 8, memoryMiB: 16_384, diskGiB: 200, networkMbps: 10_000 };
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { main, program } from './main.js';
 import { captureIo } from './testing/capture.js';
-import { closedPort } from './testing/ports.js';
+import { closedPort } from '@gridplane/testkit';
 
 /** Runs the CLI in this process against a controller that is not there. */
 async function run(...args: string[]) {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConnectionPool, HttpClient } from './http.js';
-import { closedPort, httpServer, rawServer } from './test-support/servers.js';
+import { closedPort } from '@gridplane/testkit';
+import { httpServer, rawServer } from './test-support/servers.js';
 
 test('no answer within the time limit → Timeout, and the connection is not reused', async () => {
   let n = 0;
