@@ -27,11 +27,12 @@ const BODY = JSON.stringify({
 });
 
 /**
- * Launches `total` VMs from `concurrency` connected clients and measures each VM from its request being
- * sent to the event that says it runs. Open loop (`closedLoop` false): a worker sends its next
- * request as soon as the last one is accepted, so launches queue inside the controller and the
- * figure is throughput. Closed loop: a worker waits for its VM to run before the next request,
- * so at most `concurrency` launches are in progress and the figure is the latency of one.
+ * Launches `total` VMs from `concurrency` connected clients and measures each VM from its
+ * request being sent to the event that says it runs. Open loop (`closedLoop` false): a worker
+ * sends its next request as soon as the last one is accepted, so launches queue inside the
+ * controller and the figure is throughput. Closed loop: a worker waits for its VM to run before
+ * the next request, so at most `concurrency` launches are in progress and the figure is the
+ * latency of one.
  */
 export async function measureLaunches(
   o: {
