@@ -1,6 +1,6 @@
 import { ApiError } from '@gridplane/api';
 import type { ImageRow } from '../store/catalog-repo.js';
-import type { Store } from '../store/store.js';
+import type { Repos } from '../store/store.js';
 
 // Who may add an image of a name and version (docs/tenancy.md, "Images").
 
@@ -19,10 +19,11 @@ export function taken(same: ImageRow, tenantId: string | null): ApiError {
 
 /**
  * Conflict unless every image of that name has this owner: a name (all its versions) belongs
- * to one tenant, or is public, so nobody takes a new version of another's image.
+ * to one tenant, or is public, so nobody takes a new version of another's image. Final only
+ * in a transaction that holds the name (`images.lockName`) and then inserts.
  */
 export async function checkNameOwner(
-  store: Store,
+  store: Repos,
   name: string,
   tenantId: string | null,
 ): Promise<void> {

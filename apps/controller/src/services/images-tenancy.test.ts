@@ -113,6 +113,31 @@ describeEachStore('images owned by tenants, and the images quota', (variant) => 
     assert.deepEqual(await names(tokens.member!), ['public-app', 'tiny', ...own].sort());
   });
 
+  it('concurrent imports of one new name by different owners: exactly one owner gets it', async () => {
+    const s = t.controller.services;
+    const owners = [t.token];
+    for (const name of ['rival-1', 'rival-2', 'rival-3']) {
+      const tenantId = (await call(t.token, 'POST', '/v1/tenants', { name })).json<Tenant>().id;
+      owners.push((await s.auth.createToken(name, { tenantId, role: 'member' })).token);
+    }
+    const bodies = await Promise.all(owners.map((_, i) => pack('contested', `${i + 1}.0.0`)));
+    const results = await Promise.all(owners.map((token, i) => upload(token, bodies[i]!)));
+    const admitted = results.filter((r) => r.statusCode === 201);
+    assert.equal(admitted.length, 1, results.map((r) => r.body).join('\n'));
+    for (const r of results.filter((x) => x.statusCode !== 201)) {
+      assert.equal(r.statusCode, 409, r.body);
+      assert.match(r.json<{ message: string }>().message, /the image name 'contested' belongs/);
+    }
+    assert.deepEqual(await s.images.files.pending(), []);
+    const events = await call(t.token, 'GET', '/v1/events?type=image.imported&limit=1000');
+    const imported = (events.json().items as { data: { name: string } }[]).filter(
+      (e) => e.data.name === 'contested',
+    );
+    assert.equal(imported.length, 1, 'one event, for the import that was stored');
+    const gone = await call(t.token, 'DELETE', `/v1/images/${admitted[0]!.json<Image>().id}`);
+    assert.equal(gone.statusCode, 204, 'the name is free again for the tests that follow');
+  });
+
   it('the check and the write are one transaction under the tenant’s lock: overlapping ones stop at the quota', async () => {
     const { store } = t.controller;
     const mine = await call(t.token, 'POST', '/v1/tenants', {

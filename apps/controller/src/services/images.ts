@@ -13,7 +13,7 @@ import { newId } from '../ids.js';
 import type { ImageRow } from '../store/catalog-repo.js';
 import { parseJson, toJson } from '../store/json.js';
 import type { Store } from '../store/store.js';
-import type { EventsService } from './events.js';
+import { eventRow, type EventsService } from './events.js';
 import { imageViewer, type Scope } from './auth.js';
 import { ImageFiles } from './images-files.js';
 import { reconfigureVm, saveVmImage, type ReconfigureDeps } from './images-reconfigure.js';
@@ -100,7 +100,6 @@ export class ImagesService {
         same.tenant_id === null &&
         owner.tenantId === null;
       if (same && !fills) throw taken(same, owner.tenantId);
-      if (!same) await checkNameOwner(this.store, m.name, owner.tenantId);
       const row: ImageRow = {
         id: same?.id ?? newId('img'),
         name: m.name,
@@ -116,29 +115,13 @@ export class ImagesService {
         tenant_id: same ? null : owner.tenantId,
       };
       await rename(path, this.files.pathOf(sha256));
-      const write = same ? this.store.catalog.upsertImage(row) : this.insert(row, owner);
-      await write.catch(async (e: unknown) => {
+      await this.write(row, owner, fills).catch(async (e: unknown) => {
         // A concurrent import of the same image won the race: its file is this one.
         const winner = await this.store.images.findByNameVersion(m.name, m.version);
         if (winner?.sha256 !== sha256) await rm(this.files.pathOf(sha256), { force: true });
         if (!winner || isQuotaExceeded(e)) throw e;
         throw taken(winner, owner.tenantId);
       });
-      await this.events.record([
-        {
-          type: 'image.imported',
-          subject: { kind: 'image', id: row.id },
-          actor: owner.actor,
-          tenant: row.tenant_id,
-          data: {
-            name: m.name,
-            version: m.version,
-            kind: m.kind,
-            sha256,
-            sizeBytes: row.size_bytes,
-          },
-        },
-      ]);
       return this.detail(row);
     } finally {
       await rm(path, { force: true });
@@ -146,15 +129,38 @@ export class ImagesService {
   }
 
   /**
-   * Writes a new image's row; a tenant's image only within its `images` quota, counted with
-   * the tenant's row locked, so concurrent imports of one tenant cannot exceed it.
+   * Writes the image's row and its `image.imported` event in one transaction. A new image
+   * is written with its name held (`images.lockName`), checked to be the owner's, and, for a
+   * tenant's, within the `images` quota counted with the tenant's row locked: concurrent
+   * imports neither exceed a quota nor give one name two owners.
    */
-  private async insert(row: ImageRow, owner: ImageOwner): Promise<void> {
+  private async write(row: ImageRow, owner: ImageOwner, fills: boolean): Promise<void> {
     await this.store.transaction(async (tx) => {
-      if (row.tenant_id !== null && !owner.quotaHeld)
-        await quotas.admit(tx, row.tenant_id, { images: 1 });
-      await tx.images.insert(row);
+      if (fills) await tx.catalog.upsertImage(row);
+      else {
+        await tx.images.lockName(row.name);
+        await checkNameOwner(tx, row.name, row.tenant_id);
+        if (row.tenant_id !== null && !owner.quotaHeld)
+          await quotas.admit(tx, row.tenant_id, { images: 1 });
+        await tx.images.insert(row);
+      }
+      await tx.events.append([
+        eventRow({
+          type: 'image.imported',
+          subject: { kind: 'image', id: row.id },
+          actor: owner.actor,
+          tenant: row.tenant_id,
+          data: {
+            name: row.name,
+            version: row.version,
+            kind: row.kind,
+            sha256: row.sha256,
+            sizeBytes: row.size_bytes,
+          },
+        }),
+      ]);
     });
+    this.events.appended();
   }
 
   private async row(idOrName: string, scope?: Scope): Promise<ImageRow> {
@@ -230,23 +236,26 @@ export class ImagesService {
         },
       );
     }
-    const users = await this.store.images.usedBy(row.id, USERS_SHOWN);
-    if (users.length) {
-      throw new ApiError('Conflict', `image ${row.name} ${row.version} is in use by VMs`, {
-        id: row.id,
-        vms: users,
-      });
-    }
-    await this.store.images.remove(row.id);
+    await this.store.transaction(async (tx) => {
+      const users = await tx.images.usedBy(row.id, USERS_SHOWN);
+      if (users.length) {
+        throw new ApiError('Conflict', `image ${row.name} ${row.version} is in use by VMs`, {
+          id: row.id,
+          vms: users,
+        });
+      }
+      await tx.images.remove(row.id);
+      await tx.events.append([
+        eventRow({
+          type: 'image.deleted',
+          subject: { kind: 'image', id: row.id },
+          actor,
+          tenant: row.tenant_id,
+          data: { name: row.name, version: row.version },
+        }),
+      ]);
+    });
+    this.events.appended();
     if (row.sha256) await rm(this.files.pathOf(row.sha256), { force: true });
-    await this.events.record([
-      {
-        type: 'image.deleted',
-        subject: { kind: 'image', id: row.id },
-        actor,
-        tenant: row.tenant_id,
-        data: { name: row.name, version: row.version },
-      },
-    ]);
   }
 }

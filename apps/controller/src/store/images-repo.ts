@@ -1,9 +1,12 @@
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { ImageRow } from './catalog-repo.js';
 import type { Database, VmBuildsTable } from './schema.js';
 import type { TtlCache } from './ttl-cache.js';
 
 export type VmBuildRow = Selectable<VmBuildsTable>;
+
+/** The first key of the advisory locks on image names (the second is the name's hash). */
+const IMAGE_NAME_LOCK = 7_245_003;
 
 /** The image store's rows: stored images and the build configuration of VMs made from them. */
 export class ImagesRepo {
@@ -29,6 +32,16 @@ export class ImagesRepo {
       .where('name', '=', name)
       .where('version', '=', version)
       .executeTakeFirst();
+  }
+
+  /**
+   * Holds the image name until the transaction ends, so that the check of who owns a name and
+   * the insert of a new version of it are one step across every controller: an advisory lock
+   * on PostgreSQL; SQLite already runs one write transaction at a time.
+   */
+  async lockName(name: string): Promise<void> {
+    if (!(this.db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await sql`select pg_advisory_xact_lock(${IMAGE_NAME_LOCK}, hashtext(${name}))`.execute(this.db);
   }
 
   /** Whether an image of that name belongs to an owner other than `tenantId` (null: public). */
