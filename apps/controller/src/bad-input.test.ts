@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import fc from 'fast-check';
-import { ALL_CAPABILITIES, isErrorBody, VM_ACTIONS } from '@gridplane/api';
-import { openTestController, registerOsImage, type TestController } from './testing/controller.js';
+import { isErrorBody, VM_ACTIONS } from '@gridplane/api';
+import {
+  openTestController,
+  registerOsImage,
+  registerTestHost,
+  type TestController,
+} from './testing/controller.js';
 import { snapshotStore } from './testing/snapshot.js';
 import { describeEachStore } from './testing/stores.js';
 import { DEFAULT_TENANT_ID } from './store/migrations/003-tenancy.js';
@@ -53,32 +58,7 @@ describeEachStore('bad input to every mutating route', (variant) => {
     t = await openTestController(variant);
     const c = t.controller;
     await registerOsImage(c);
-    const { token } = await c.services.auth.createJoinToken();
-    const reg = await c.services.hosts.register({
-      joinToken: token,
-      name: 'prop-host',
-      url: 'http://127.0.0.1:9',
-      agentKey: 'k'.repeat(40),
-      inventory: {
-        hostname: 'p',
-        arch: 'x86_64',
-        driver: 'sim',
-        hypervisor: {
-          kind: 'sim',
-          vendor: 't',
-          version: '1',
-          type: 'type1',
-          personality: null,
-          accelerator: null,
-          efficiency: { cpu: 1, io: 1, network: 1 },
-        },
-        cpu: { model: 't', mhz: 2000, cores: 8 },
-        capacity: { vcpus: 64, memoryMiB: 65536, diskGiB: 1000, networkMbps: 10000 },
-        capabilities: ALL_CAPABILITIES,
-        labels: {},
-        imageCache: [],
-      },
-    });
+    const reg = await registerTestHost(c, 'prop-host', 'http://127.0.0.1:9');
     agentAuth = `Bearer ${reg.credential}`;
     ids.host = reg.hostId;
     // VMs in each state an action may meet (the engine is not running: nothing changes them).

@@ -36,6 +36,12 @@ const wantsBuild = (req: CreateVmRequest) =>
   req.parameters !== undefined ||
   req.disk !== undefined;
 
+/** A launch's build: the ids of its application images, and each VM's build row. */
+export interface BuildPlan {
+  applications: string[];
+  row: (vmId: string, now: number) => VmBuildRow;
+}
+
 /**
  * The per-VM build configurations and disk keys. A launch with applications, exclusions,
  * parameters or a disk layout gets a build on its host; the key of an encrypted disk is
@@ -50,14 +56,15 @@ export class VmBuilds {
 
   /**
    * Checks a launch's build fields against the images (before anything is placed) and
-   * returns a maker of each VM's build row, or null for a VM that boots its OS image as is.
+   * returns its application images and a maker of each VM's build row, or null for a VM that
+   * boots its OS image as is.
    */
   async plan(
     req: CreateVmRequest,
     os: ImageRow,
     resources: Resources,
     tenantId: string,
-  ): Promise<((vmId: string, now: number) => VmBuildRow) | null> {
+  ): Promise<BuildPlan | null> {
     if (!wantsBuild(req)) return null;
     const apps = await this.check(os, req.applications ?? [], req, resources, tenantId);
     const config: VmBuildConfig = {
@@ -67,13 +74,16 @@ export class VmBuilds {
       layout: req.disk?.layout ?? null,
       encrypted: req.disk?.encrypted === true,
     };
-    return (vmId, now) => ({
-      vm_id: vmId,
-      config: toJson(config),
-      key_enc: config.encrypted ? this.secrets.seal(randomBytes(32).toString('base64')) : null,
-      created_at: now,
-      updated_at: now,
-    });
+    return {
+      applications: config.applications,
+      row: (vmId, now) => ({
+        vm_id: vmId,
+        config: toJson(config),
+        key_enc: config.encrypted ? this.secrets.seal(randomBytes(32).toString('base64')) : null,
+        created_at: now,
+        updated_at: now,
+      }),
+    };
   }
 
   /**

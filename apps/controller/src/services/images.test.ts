@@ -4,10 +4,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { ImageDetail, type ImageManifest } from '@gridplane/api';
+import { ImageDetail, type ApiError, type ImageManifest } from '@gridplane/api';
 import { manifest, packFixture } from '@gridplane/imaging/testing';
 import { Value } from '@sinclair/typebox/value';
-import { openTestController, type TestController } from '../testing/controller.js';
+import {
+  openTestController,
+  registerOsImage,
+  registerTestHost,
+  type TestController,
+} from '../testing/controller.js';
+import { DEFAULT_TENANT_ID } from '../store/migrations/003-tenancy.js';
 import { describeEachStore } from '../testing/stores.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -19,6 +25,7 @@ describeEachStore('image store', (variant) => {
   let appV2: Buffer;
   before(async () => {
     t = await openTestController(variant);
+    await registerTestHost(t.controller, 'h1');
     work = mkdtempSync(join(tmpdir(), 'gp-images-'));
     const m = (version: string): ImageManifest =>
       manifest({
@@ -95,5 +102,70 @@ describeEachStore('image store', (variant) => {
     assert.equal((await call('GET', '/v1/images/hello')).statusCode, 404);
     assert.equal(existsSync(t.controller.services.images.files.pathOf(sha(app))), false);
     assert.equal((await call('DELETE', '/v1/images/hello')).statusCode, 404);
+  });
+
+  it('a launch whose image is removed before the launch commits fails, and nothing of it stays', async () => {
+    const { placement, vms } = t.controller.services;
+    const image = await registerOsImage(t.controller, 'fleeting', '1');
+    // Admissions wait for the placement mutex while this holds it; a launch has resolved its
+    // image by the time it asks to be admitted.
+    let release!: () => void;
+    const blocker = placement.exclusive(() => new Promise<void>((r) => (release = r)));
+    const admit = placement.admit.bind(placement);
+    let asked!: () => void;
+    const waiting = new Promise<void>((r) => (asked = r));
+    placement.admit = (fn) => (asked(), admit(fn));
+    try {
+      const launch = vms.create(
+        { name: 'late', instanceType: 'small', image: 'fleeting' },
+        null,
+        DEFAULT_TENANT_ID,
+      );
+      await waiting;
+      assert.equal((await call('DELETE', `/v1/images/${image.id}`)).statusCode, 204);
+      release();
+      await blocker;
+      await assert.rejects(
+        launch,
+        (e: ApiError) => e.code === 'NotFound' && e.details.image === image.id,
+      );
+    } finally {
+      placement.admit = admit;
+      release();
+    }
+    const listed = await call('GET', '/v1/vms?name=late');
+    assert.deepEqual(listed.json<{ items: unknown[] }>().items, []);
+    const host = (await call('GET', '/v1/hosts')).json<{
+      items: { allocated: { vcpus: number } }[];
+    }>();
+    assert.equal(host.items[0]!.allocated.vcpus, 0, 'no capacity stays reserved');
+  });
+
+  it('a removal waits for a launch holding the image, then finds its VM', async () => {
+    const { store, services } = t.controller;
+    const image = await registerOsImage(t.controller, 'held', '1');
+    const transaction = store.transaction.bind(store);
+    let removal: ReturnType<typeof call> | undefined;
+    // The launch's batch, once it has written everything and before it commits, sees the
+    // removal start and gives it time to reach the image.
+    store.transaction = (fn) =>
+      transaction(async (tx) => {
+        store.transaction = transaction;
+        const out = await fn(tx);
+        removal = call('DELETE', `/v1/images/${image.id}`);
+        await new Promise((r) => setTimeout(r, 50));
+        return out;
+      });
+    const launched = await services.vms.create(
+      { name: 'holder', instanceType: 'small', image: 'held' },
+      null,
+      DEFAULT_TENANT_ID,
+    );
+    const refused = await removal!;
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.deepEqual(refused.json<{ details: { vms: string[] } }>().details.vms, [
+      launched.vms[0]!.id,
+    ]);
+    assert.equal((await call('GET', `/v1/images/${image.id}`)).statusCode, 200);
   });
 });

@@ -237,6 +237,9 @@ export class ImagesService {
       );
     }
     await this.store.transaction(async (tx) => {
+      // The delete first: on PostgreSQL it waits for the launches holding the image
+      // (`images.hold`) to commit, and the look for users that follows sees their VMs.
+      await tx.images.remove(row.id);
       const users = await tx.images.usedBy(row.id, USERS_SHOWN);
       if (users.length) {
         throw new ApiError('Conflict', `image ${row.name} ${row.version} is in use by VMs`, {
@@ -244,7 +247,6 @@ export class ImagesService {
           vms: users,
         });
       }
-      await tx.images.remove(row.id);
       await tx.events.append([
         eventRow({
           type: 'image.deleted',

@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Capabilities } from '@gridplane/api';
 import { manifest, packFixture } from '@gridplane/imaging/testing';
 import {
   describeEachStore,
   openTestController,
   registerOsImage,
+  registerTestHost,
   type TestController,
 } from '../testing/index.js';
 import { routeTable } from './auth-hook.js';
@@ -50,36 +50,8 @@ describeEachStore('tenant isolation over every route', (variant) => {
 
   before(async () => {
     t = await openTestController(variant, { passwordCost: { N: 2 ** 12, r: 8, p: 1 } });
-    const s = t.controller.services;
     await registerOsImage(t.controller, 'tiny', '1');
-    const { token: joinToken } = await s.auth.createJoinToken();
-    const reg = await s.hosts.register({
-      joinToken,
-      name: 'h1',
-      url: 'http://127.0.0.1:1',
-      agentKey: 'k'.repeat(40),
-      inventory: {
-        hostname: 'h1',
-        arch: 'x86_64',
-        driver: 'sim',
-        hypervisor: {
-          kind: 'sim',
-          vendor: 'test',
-          version: '1',
-          type: 'type1',
-          personality: null,
-          accelerator: null,
-          efficiency: { cpu: 1, io: 1, network: 1 },
-        },
-        cpu: { model: 'test', mhz: 2000, cores: 64 },
-        capacity: { vcpus: 64, memoryMiB: 262144, diskGiB: 4000, networkMbps: 10000 },
-        capabilities: Object.fromEntries(
-          Object.keys(Capabilities.properties).map((k) => [k, true]),
-        ) as never,
-        labels: {},
-        imageCache: [],
-      },
-    });
+    const reg = await registerTestHost(t.controller, 'h1');
     b.host = reg.hostId;
     for (const name of ['tenant-a', 'tenant-b']) {
       const res = await inject(t.token, 'POST', '/v1/tenants', { name });

@@ -16,7 +16,7 @@ import type { NewEventRow } from '../store/events-repo.js';
 import type { VmRow } from '../store/vms-repo.js';
 import type { ImageRow } from '../store/catalog-repo.js';
 import type { EventsService } from './events.js';
-import type { VmBuilds } from './images-builds.js';
+import type { BuildPlan, VmBuilds } from './images-builds.js';
 import { eventRow } from './events.js';
 import { resourceColumns, resourcesOf, toOperation, toVm } from './mappers.js';
 import { noCapacityError } from './no-capacity.js';
@@ -52,7 +52,9 @@ interface Launch {
   instanceType: string | null;
   tenantId: string;
   actor: string | null;
-  build: Awaited<ReturnType<VmBuilds['plan']>> | null;
+  build: BuildPlan | null;
+  /** The images the VMs are made from (OS, then applications): held until the launch commits. */
+  images: string[];
   now: number;
   owner: ReservationOwner;
 }
@@ -118,7 +120,19 @@ export class VmsService {
     );
 
     const owner = { tenant: tenantId, imageId: image.id };
-    const launch = { vms, request, resources, instanceType, tenantId, actor, build, now, owner };
+    const images = [image.id, ...(build?.applications ?? [])];
+    const launch: Launch = {
+      vms,
+      request,
+      resources,
+      instanceType,
+      tenantId,
+      actor,
+      build,
+      images,
+      now,
+      owner,
+    };
     for (let attempt = 1; ; attempt++) {
       try {
         const operations = await placement.admit((tx) => this.admit(tx, launch));
@@ -145,6 +159,11 @@ export class VmsService {
     const decision = await placement.decide(request, KEEP_EVERY_HOST_UP_TO);
     if (decision.status !== 'placed') throw noCapacityError(placement, request, decision);
     const count = vms.length;
+    for (const id of launch.images) {
+      // Removed since the launch was checked: it would make VMs of an image no longer stored.
+      if (!(await tx.images.hold(id)))
+        throw new ApiError('NotFound', `image ${id} was removed`, { image: id });
+    }
     await quotas.admit(tx, tenantId, {
       vms: count,
       vcpus: count * resources.vcpus,
@@ -164,7 +183,7 @@ export class VmsService {
     await tx.vms.putPlacements(
       vms.map((v) => ({ vm_id: v.id, placement: toJson(placementRecord(decision, v.id)) })),
     );
-    if (build) for (const v of vms) await tx.images.putBuild(build(v.id, now));
+    if (build) for (const v of vms) await tx.images.putBuild(build.row(v.id, now));
     const ops: Operation[] = [];
     // The operations' events and the VMs', in one statement.
     const events: NewEventRow[] = [];

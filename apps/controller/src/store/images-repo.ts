@@ -1,12 +1,22 @@
 import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { ImageRow } from './catalog-repo.js';
 import type { Database, VmBuildsTable } from './schema.js';
+import { Prepared } from './prepared.js';
 import type { TtlCache } from './ttl-cache.js';
 
 export type VmBuildRow = Selectable<VmBuildsTable>;
 
 /** The first key of the advisory locks on image names (the second is the name's hash). */
 const IMAGE_NAME_LOCK = 7_245_003;
+
+/**
+ * An image row, held until the transaction ends: `for key share` on PostgreSQL, which a
+ * removal's delete waits for; SQLite runs one write transaction at a time.
+ */
+const holdRow = new Prepared((db, id: string) => {
+  const row = db.selectFrom('images').select('id').where('id', '=', id);
+  return db.getExecutor().adapter instanceof PostgresAdapter ? row.forKeyShare() : row;
+});
 
 /** The image store's rows: stored images and the build configuration of VMs made from them. */
 export class ImagesRepo {
@@ -42,6 +52,14 @@ export class ImagesRepo {
   async lockName(name: string): Promise<void> {
     if (!(this.db.getExecutor().adapter instanceof PostgresAdapter)) return;
     await sql`select pg_advisory_xact_lock(${IMAGE_NAME_LOCK}, hashtext(${name}))`.execute(this.db);
+  }
+
+  /**
+   * Holds the image (see `holdRow`) so that it is not removed before the transaction commits
+   * the VMs made from it; false when it is gone.
+   */
+  async hold(id: string): Promise<boolean> {
+    return (await holdRow.rows(this.db, id)).length > 0;
   }
 
   /** Whether an image of that name belongs to an owner other than `tenantId` (null: public). */

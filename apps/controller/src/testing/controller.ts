@@ -1,3 +1,4 @@
+import { ALL_CAPABILITIES, type RegisterResponse } from '@gridplane/api';
 import { controllerConfig, type ControllerConfig } from '../config.js';
 import { createController, type Controller } from '../controller.js';
 import type { StoreVariant } from './stores.js';
@@ -25,6 +26,43 @@ export function registerOsImage(controller: Controller, name = 'tiny', version =
     sizeBytes: 0,
     sha256: null,
     manifest: {},
+  });
+}
+
+/**
+ * Registers a simulated host of 64 vCPUs (and room to match) whose agent answers nowhere:
+ * enough for admission and placement, which never call it.
+ */
+export async function registerTestHost(
+  controller: Controller,
+  name: string,
+  url = 'http://127.0.0.1:1',
+): Promise<RegisterResponse> {
+  const { token } = await controller.services.auth.createJoinToken();
+  return controller.services.hosts.register({
+    joinToken: token,
+    name,
+    url,
+    agentKey: 'k'.repeat(40),
+    inventory: {
+      hostname: name,
+      arch: 'x86_64',
+      driver: 'sim',
+      hypervisor: {
+        kind: 'sim',
+        vendor: 'test',
+        version: '1',
+        type: 'type1',
+        personality: null,
+        accelerator: null,
+        efficiency: { cpu: 1, io: 1, network: 1 },
+      },
+      cpu: { model: 'test', mhz: 2000, cores: 64 },
+      capacity: { vcpus: 64, memoryMiB: 262144, diskGiB: 4000, networkMbps: 10000 },
+      capabilities: ALL_CAPABILITIES,
+      labels: {},
+      imageCache: [],
+    },
   });
 }
 
