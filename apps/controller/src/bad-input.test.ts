@@ -58,7 +58,7 @@ describeEachStore('bad input to every mutating route', (variant) => {
     t = await openTestController(variant);
     const c = t.controller;
     await registerOsImage(c);
-    const reg = await registerTestHost(c, 'prop-host', 'http://127.0.0.1:9');
+    const reg = await registerTestHost(c, 'prop-host', { url: 'http://127.0.0.1:9' });
     agentAuth = `Bearer ${reg.credential}`;
     ids.host = reg.hostId;
     // VMs in each state an action may meet (the engine is not running: nothing changes them).

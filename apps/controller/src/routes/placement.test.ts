@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { Capabilities, DryRunResponse, VmPlacement, type HostInventory } from '@gridplane/api';
+import { DryRunResponse, VmPlacement, type HostInventory } from '@gridplane/api';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { describeEachStore } from '../testing/stores.js';
-import { openTestController, registerOsImage, type TestController } from '../testing/controller.js';
+import {
+  openTestController,
+  registerOsImage,
+  testInventory,
+  type TestController,
+} from '../testing/controller.js';
 
 function conforms(schema: TSchema, body: unknown): void {
   const errors = [...Value.Errors(schema, body)].map((e) => `${e.path}: ${e.message}`);
@@ -16,27 +21,8 @@ const inventory = (
   memoryGiB: number,
   arch = 'x86_64',
   labels: Record<string, string> = {},
-): HostInventory => ({
-  hostname: 'h',
-  arch,
-  driver: 'sim',
-  hypervisor: {
-    kind: 'sim-test',
-    vendor: 'test',
-    version: '1',
-    type: 'type1',
-    personality: null,
-    accelerator: null,
-    efficiency: { cpu: 1, io: 1, network: 1 },
-  },
-  cpu: { model: 'test', mhz: 2000, cores: vcpus },
-  capacity: { vcpus, memoryMiB: memoryGiB * 1024, diskGiB: 500, networkMbps: 10_000 },
-  capabilities: Object.fromEntries(
-    Object.keys(Capabilities.properties).map((k) => [k, false]),
-  ) as HostInventory['capabilities'],
-  labels,
-  imageCache: [],
-});
+): HostInventory =>
+  testInventory({ vcpus, memoryMiB: memoryGiB * 1024, diskGiB: 500, arch, labels, capable: false });
 
 // The overcommit ratios given to hosts: none, so that capacities are exact.
 const EXACT = { vcpus: 1, memoryMiB: 1, diskGiB: 1, networkMbps: 1 };

@@ -1,4 +1,4 @@
-import { ALL_CAPABILITIES, type RegisterResponse } from '@gridplane/api';
+import { ALL_CAPABILITIES, type HostInventory, type RegisterResponse } from '@gridplane/api';
 import { controllerConfig, type ControllerConfig } from '../config.js';
 import { createController, type Controller } from '../controller.js';
 import type { StoreVariant } from './stores.js';
@@ -30,39 +30,66 @@ export function registerOsImage(controller: Controller, name = 'tiny', version =
 }
 
 /**
- * Registers a simulated host of 64 vCPUs (and room to match) whose agent answers nowhere:
+ * The inventory of a simulated test host: `vcpus` (also its cores), 4 GiB of memory per vCPU
+ * and 4,000 GiB of disk unless given, with every capability or none.
+ */
+export function testInventory(
+  o: {
+    vcpus?: number;
+    memoryMiB?: number;
+    diskGiB?: number;
+    arch?: string;
+    labels?: Record<string, string>;
+    capable?: boolean;
+  } = {},
+): HostInventory {
+  const vcpus = o.vcpus ?? 64;
+  return {
+    hostname: 'h',
+    arch: o.arch ?? 'x86_64',
+    driver: 'sim',
+    hypervisor: {
+      kind: 'sim',
+      vendor: 'test',
+      version: '1',
+      type: 'type1',
+      personality: null,
+      accelerator: null,
+      efficiency: { cpu: 1, io: 1, network: 1 },
+    },
+    cpu: { model: 'test', mhz: 2000, cores: vcpus },
+    capacity: {
+      vcpus,
+      memoryMiB: o.memoryMiB ?? vcpus * 4096,
+      diskGiB: o.diskGiB ?? 4000,
+      networkMbps: 10000,
+    },
+    capabilities: o.capable === false ? NO_CAPABILITIES : ALL_CAPABILITIES,
+    labels: o.labels ?? {},
+    imageCache: [],
+  };
+}
+
+const NO_CAPABILITIES = Object.fromEntries(
+  Object.keys(ALL_CAPABILITIES).map((k) => [k, false]),
+) as HostInventory['capabilities'];
+
+/**
+ * Registers a simulated host (`testInventory()` unless given) whose agent answers nowhere:
  * enough for admission and placement, which never call it.
  */
 export async function registerTestHost(
   controller: Controller,
   name: string,
-  url = 'http://127.0.0.1:1',
+  o: { url?: string; inventory?: HostInventory } = {},
 ): Promise<RegisterResponse> {
   const { token } = await controller.services.auth.createJoinToken();
   return controller.services.hosts.register({
     joinToken: token,
     name,
-    url,
+    url: o.url ?? 'http://127.0.0.1:1',
     agentKey: 'k'.repeat(40),
-    inventory: {
-      hostname: name,
-      arch: 'x86_64',
-      driver: 'sim',
-      hypervisor: {
-        kind: 'sim',
-        vendor: 'test',
-        version: '1',
-        type: 'type1',
-        personality: null,
-        accelerator: null,
-        efficiency: { cpu: 1, io: 1, network: 1 },
-      },
-      cpu: { model: 'test', mhz: 2000, cores: 64 },
-      capacity: { vcpus: 64, memoryMiB: 262144, diskGiB: 4000, networkMbps: 10000 },
-      capabilities: ALL_CAPABILITIES,
-      labels: {},
-      imageCache: [],
-    },
+    inventory: o.inventory ?? testInventory(),
   });
 }
 
