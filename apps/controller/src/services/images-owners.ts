@@ -2,7 +2,8 @@ import { ApiError } from '@gridplane/api';
 import type { ImageRow } from '../store/catalog-repo.js';
 import type { Repos } from '../store/store.js';
 
-// Who may add an image of a name and version (docs/tenancy.md, "Images").
+// Who may add an image of a name and version (docs/tenancy.md, "Images"), and the images
+// that VMs are being made of.
 
 /**
  * Conflict for a name and version (or archive) already stored. Names are unique across the
@@ -33,5 +34,16 @@ export async function checkNameOwner(
       `the image name '${name}' belongs to ${tenantId === null ? 'a tenant' : 'another owner'}`,
       { name },
     );
+  }
+}
+
+/**
+ * Holds the images until the transaction commits (`images.hold`): a launch or reconfigure
+ * checked them before it was admitted; NotFound for one removed since.
+ */
+export async function holdImages(tx: Repos, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    if (!(await tx.images.hold(id)))
+      throw new ApiError('NotFound', `image ${id} was removed`, { image: id });
   }
 }

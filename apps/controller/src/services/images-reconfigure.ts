@@ -5,12 +5,13 @@ import {
   type ReconfigureVmRequest,
   type SaveVmImageRequest,
   type Snapshot,
+  type VmBuildConfig,
 } from '@gridplane/api';
 import { parseJson } from '../store/json.js';
 import type { Store } from '../store/store.js';
 import { visible, type Scope } from './auth.js';
 import type { EventsService } from './events.js';
-import { checkNameOwner, taken } from './images-owners.js';
+import { checkNameOwner, holdImages, taken } from './images-owners.js';
 import type { VmBuilds } from './images-builds.js';
 import { createOperation, hostLock, vmLock } from './operations.js';
 import { quotas, type QuotaDemand } from './quotas.js';
@@ -31,6 +32,8 @@ interface ImageOp {
   ): Promise<Record<string, unknown>>;
   /** What the operation (of these parameters) adds to the tenant's quota use, taken when it is admitted. */
   demand?(params: Record<string, unknown>): QuotaDemand | null;
+  /** The images the operation builds from, held until it is admitted (`holdImages`). */
+  images?(params: Record<string, unknown>): string[];
 }
 
 /**
@@ -61,6 +64,7 @@ async function admit(
     const now = Date.now();
     const demand = o.demand?.(params);
     if (demand) await quotas.admit(tx, vm.tenant_id, demand);
+    await holdImages(tx, o.images?.(params) ?? []);
     if (!(await tx.vms.beginTask(id, o.task, { states: o.from, requireIdle: true, now }))) {
       throw new ApiError('InvalidState', `VM ${id} is busy`, { id });
     }
@@ -90,6 +94,7 @@ export function reconfigureVm(
     kind: 'vm.reconfigure',
     task: 'reconfiguring',
     from: ['running', 'stopped'],
+    images: (p) => (p.config as VmBuildConfig).applications,
     params: async (vm) => {
       // A rebuild replaces the disk files the VM's snapshots live in.
       const snapshots = parseJson<Snapshot[]>(vm.snapshots, []).map((x) => x.name);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { ImageDetail, type ApiError, type ImageManifest } from '@gridplane/api';
-import { manifest, packFixture } from '@gridplane/imaging/testing';
+import { manifest, packFixture, packTestOs } from '@gridplane/imaging/testing';
 import { Value } from '@sinclair/typebox/value';
 import {
   openTestController,
@@ -167,5 +167,61 @@ describeEachStore('image store', (variant) => {
       launched.vms[0]!.id,
     ]);
     assert.equal((await call('GET', `/v1/images/${image.id}`)).statusCode, 200);
+  });
+
+  it('an application being added by a reconfigure is in use; one removed first fails the reconfigure', async () => {
+    const { store, services } = t.controller;
+    const osBody = readFileSync((await packTestOs(work)).path);
+    assert.equal((await upload(osBody)).statusCode, 201);
+    const addon = async (version: string) => {
+      const m = manifest({
+        name: 'addon',
+        version,
+        kind: 'application',
+        worksWith: [{ name: 'testos' }],
+      });
+      const body = readFileSync(
+        (await packFixture(work, m, { 'www/addon.txt': `${version}\n` })).path,
+      );
+      const res = await upload(body);
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json<ImageDetail>().id;
+    };
+    const { vms } = await services.vms.create(
+      { name: 'rebuilt', instanceType: 'small', image: 'testos', parameters: { hostname: 'r' } },
+      null,
+      DEFAULT_TENANT_ID,
+    );
+    const vm = vms[0]!.id;
+    // Stopped and idle (the engine does not run here: nothing else changes it).
+    await store.vms.update(vm, { state: 'stopped', task: null });
+    await store.operations.releaseLocks((await store.operations.activeFor(vm))!.id);
+    const reconfigure = (id: string) =>
+      t.controller.app.inject({
+        method: 'POST',
+        url: `/v1/vms/${vm}/configuration`,
+        payload: { applications: [id] },
+        headers: t.auth,
+      });
+
+    // Removed after the reconfigure was checked, before it was admitted.
+    const first = await addon('1.0.0');
+    const transaction = store.transaction.bind(store);
+    store.transaction = async (fn) => {
+      store.transaction = transaction;
+      assert.equal((await call('DELETE', `/v1/images/${first}`)).statusCode, 204);
+      return transaction(fn);
+    };
+    const refused = await reconfigure(first);
+    assert.equal(refused.statusCode, 404, refused.body);
+    assert.equal(refused.json<{ details: { image: string } }>().details.image, first);
+    assert.equal((await store.vms.get(vm))!.task, null, 'the VM is left as it was');
+
+    // Admitted first: the image is in use until the reconfigure ends.
+    const second = await addon('2.0.0');
+    assert.equal((await reconfigure(second)).statusCode, 202);
+    const inUse = await call('DELETE', `/v1/images/${second}`);
+    assert.equal(inUse.statusCode, 409, inUse.body);
+    assert.deepEqual(inUse.json<{ details: { vms: string[] } }>().details.vms, [vm]);
   });
 });

@@ -17,6 +17,7 @@ import type { VmRow } from '../store/vms-repo.js';
 import type { ImageRow } from '../store/catalog-repo.js';
 import type { EventsService } from './events.js';
 import type { BuildPlan, VmBuilds } from './images-builds.js';
+import { holdImages } from './images-owners.js';
 import { eventRow } from './events.js';
 import { resourceColumns, resourcesOf, toOperation, toVm } from './mappers.js';
 import { noCapacityError } from './no-capacity.js';
@@ -159,11 +160,7 @@ export class VmsService {
     const decision = await placement.decide(request, KEEP_EVERY_HOST_UP_TO);
     if (decision.status !== 'placed') throw noCapacityError(placement, request, decision);
     const count = vms.length;
-    for (const id of launch.images) {
-      // Removed since the launch was checked: it would make VMs of an image no longer stored.
-      if (!(await tx.images.hold(id)))
-        throw new ApiError('NotFound', `image ${id} was removed`, { image: id });
-    }
+    await holdImages(tx, launch.images);
     await quotas.admit(tx, tenantId, {
       vms: count,
       vcpus: count * resources.vcpus,

@@ -82,19 +82,25 @@ export class ImagesRepo {
     await this.db.deleteFrom('images').where('id', '=', id).execute();
   }
 
-  /** VMs not deleted that boot from the image or carry it as an application (at most `limit`). */
+  /**
+   * VMs not deleted that boot from the image, carry it as an application, or are being
+   * reconfigured to carry it (at most `limit`).
+   */
   async usedBy(id: string, limit: number): Promise<string[]> {
-    const rows = await this.db
+    const quoted = `%"${id}"%`;
+    const built = this.db
       .selectFrom('vms')
       .leftJoin('vm_builds', 'vm_builds.vm_id', 'vms.id')
       .select('vms.id')
       .where('vms.state', '!=', 'deleted')
-      .where((eb) =>
-        eb.or([eb('vms.image_id', '=', id), eb('vm_builds.config', 'like', `%"${id}"%`)]),
-      )
-      .orderBy('vms.id')
-      .limit(limit)
-      .execute();
+      .where((eb) => eb.or([eb('vms.image_id', '=', id), eb('vm_builds.config', 'like', quoted)]));
+    const reconfiguring = this.db
+      .selectFrom('operations')
+      .select('target_id as id')
+      .where('kind', '=', 'vm.reconfigure')
+      .where('state', 'in', ['pending', 'running'])
+      .where('params', 'like', quoted);
+    const rows = await built.union(reconfiguring).orderBy('id').limit(limit).execute();
     return rows.map((r) => r.id);
   }
 
