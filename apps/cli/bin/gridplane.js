@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { main } from '../dist/main.js';
+import { endWhenOutputCloses } from '../dist/signals.js';
+
+endWhenOutputCloses();
 
 main(process.argv).then(
   (code) => {
