@@ -115,7 +115,7 @@ test('explainHosts answers "why not host X" with every failing filter, or its ra
   assert.deepEqual(empty!.failed, []);
   assert.deepEqual(
     tiny!.failed.map((f) => f.reason),
-    ['HostInMaintenance', 'InsufficientCapacity'],
+    ['HostInMaintenance', 'LargerThanHost', 'InsufficientCapacity'],
   );
   assert.equal(gone!.unknown, true);
 });
@@ -160,11 +160,15 @@ test('explanations stay small at 10,000 hosts', () => {
   const s = new Scheduler();
   for (let i = 0; i < 10_000; i++) {
     s.upsertHost(
-      hostView(`h${i}`, { state: i % 10 === 0 ? 'down' : 'ready', allocated: amounts(i % 48, 0) }),
+      hostView(`h${i}`, {
+        state: i % 10 === 0 ? 'down' : 'ready',
+        allocated: amounts(1 + (i % 47), 0),
+      }),
     );
   }
   const fits = s.place({ vms: [vmRequest('a', { resources: amounts(8, 8) })] });
-  const none = s.place({ vms: [vmRequest('b', { resources: amounts(64, 8) })] });
+  // As large as a host (48 vCPUs), but every ready host has some of them taken.
+  const none = s.place({ vms: [vmRequest('b', { resources: amounts(48, 8) })] });
   assert.equal(fits.status, 'placed');
   assert.equal(none.status, 'unschedulable');
   for (const d of [fits, none]) assert.ok(JSON.stringify(d).length < 8_000);

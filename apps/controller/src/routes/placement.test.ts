@@ -85,14 +85,14 @@ describeEachStore('placement API', (variant) => {
     assert.match(body.placements.probe, /^fit-\d$/);
     const [vm] = body.vms;
     assert.equal(vm.feasible, 5);
-    assert.deepEqual(vm.rejectedBy, { architecture: 1, capacity: 1 });
+    assert.deepEqual(vm.rejectedBy, { architecture: 1, 'host-size': 1 });
     assert.equal(vm.runnersUp.length, 4);
     assert.ok(vm.chosen.scores['tight-fit'] !== undefined, 'per-plugin scores of the chosen host');
     const [small] = vm.hosts;
     assert.equal(small.name, 'small');
     assert.deepEqual(
       small.failed.map((f: { filter: string }) => f.filter),
-      ['capacity'],
+      ['host-size', 'capacity'],
     );
     assert.match(small.failed[0].message, /vcpus|memory/i);
     assert.equal(await allocatedVcpus(), 0, 'a dry run reserves nothing');
@@ -102,7 +102,7 @@ describeEachStore('placement API', (variant) => {
       resources: { vcpus: 32, memoryMiB: 8192, diskGiB: 10 },
     });
     assert.equal(nowhere.json().status, 'unschedulable');
-    assert.deepEqual(nowhere.json().vms[0].rejectedBy, { architecture: 1, capacity: 6 });
+    assert.deepEqual(nowhere.json().vms[0].rejectedBy, { architecture: 1, 'host-size': 6 });
     const unknown = await call('POST', '/v1/placement/dry-run?host=nope', launch('probe'));
     assert.equal(unknown.statusCode, 404);
   });
@@ -130,7 +130,7 @@ describeEachStore('placement API', (variant) => {
         h.failed.map((f) => f.filter),
       ]),
     );
-    assert.deepEqual(verdicts.small, ['capacity']);
+    assert.deepEqual(verdicts.small, ['host-size', 'capacity']);
     assert.deepEqual(verdicts.arm, ['architecture']);
     assert.equal(Object.keys(verdicts).length, 7);
     const missing = await call('GET', '/v1/vms/vm-doesnotexist00/placement');
@@ -145,7 +145,7 @@ describeEachStore('placement API', (variant) => {
     assert.equal(res.statusCode, 409);
     const { code, details } = res.json();
     assert.equal(code, 'NoCapacity');
-    assert.deepEqual(details.rejectedBy, { architecture: 1, capacity: 6 });
+    assert.deepEqual(details.rejectedBy, { architecture: 1, 'host-size': 6 });
     assert.ok(details.closestMisses.length > 0);
   });
 

@@ -7,6 +7,7 @@ import { CapacityFilter } from './capacity.js';
 import { DensityScore } from './density.js';
 import { FailureDomainSpreadScore } from './failure-domain-spread.js';
 import { GroupFilter } from './groups.js';
+import { HostSizeFilter } from './host-size.js';
 import { HostStateFilter } from './host-state.js';
 import { HypervisorCompatibilityFilter } from './hypervisor-compatibility.js';
 import { HypervisorEfficiencyScore } from './hypervisor-efficiency.js';
@@ -51,6 +52,7 @@ export function builtinPlugins(options: BuiltinOptions = {}): {
     new HypervisorCompatibilityFilter(),
     new LicenceFilter(options.enforceLicences ?? false),
     new PerformanceFilter(),
+    new HostSizeFilter(),
     new CapacityFilter(),
     new GroupFilter(index),
     new TenantSpreadLimitFilter(index),
