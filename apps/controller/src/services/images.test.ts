@@ -85,6 +85,9 @@ describeEachStore('image store', (variant) => {
     const bad = await upload(damaged);
     assert.equal(bad.statusCode, 400, bad.body);
     assert.equal(bad.json<{ code: string }>().code, 'ValidationFailed');
+    assert.match(bad.json<{ message: string }>().message, /^not a valid image archive: \w/);
+    const { dir } = t.controller.services.images.files;
+    assert.ok(!bad.body.includes(dir), `no path of the store in ${bad.body}`);
     assert.equal((await call('GET', '/v1/images/hello')).json<ImageDetail>().version, '1.0.0');
     assert.equal(existsSync(t.controller.services.images.files.pathOf(sha(damaged))), false);
     await nothingPending();

@@ -83,10 +83,20 @@ export class ImagesService {
     try {
       const image = await openImage({ path, sha256 }).catch((e: unknown) => {
         if (!isImagingError(e)) throw e;
-        throw new ApiError('ValidationFailed', `not a valid image archive: ${e.message}`, {
-          reason: e.code,
-          ...e.details,
-        });
+        // The store's own path of the upload means nothing to the uploader.
+        const unplaced = (text: string) =>
+          text.replaceAll(`${path}: `, '').replaceAll(path, 'the archive');
+        const details = Object.entries(e.details).filter(
+          ([, v]) => typeof v !== 'string' || !v.includes(path),
+        );
+        throw new ApiError(
+          'ValidationFailed',
+          `not a valid image archive: ${unplaced(e.message)}`,
+          {
+            reason: e.code,
+            ...Object.fromEntries(details),
+          },
+        );
       });
       const m = image.manifest;
       const same =
