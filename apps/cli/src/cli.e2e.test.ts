@@ -280,9 +280,9 @@ describe('gridplane CLI against a controller and simulated hosts', () => {
       EXIT.refused,
     );
     assert.match(noCapacity, /^error: NoCapacity: .*0\/2 hosts fit/);
-    assert.match(noCapacity, /^ {2}rejected by: capacity 2$/m);
-    assert.match(noCapacity, /^ {2}alpha \(host-\w+\): capacity: vcpus: needs 64/m);
-    assert.match(noCapacity, /^ {2}beta \(host-\w+\): capacity: vcpus: needs 64/m);
+    assert.match(noCapacity, /^ {2}rejected by: host-size 2$/m);
+    assert.match(noCapacity, /^ {2}alpha \(host-\w+\): host-size: vcpus: one VM of 64 exceeds/m);
+    assert.match(noCapacity, /^ {2}beta \(host-\w+\): host-size: vcpus: one VM of 64 exceeds/m);
     const wrongToken = await grid.run(['--url', grid.url, '--token', 'wrong', 'hosts']);
     assert.match(fails(wrongToken, EXIT.refused), /^error: Unauthorized: /);
   });
