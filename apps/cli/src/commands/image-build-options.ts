@@ -21,10 +21,15 @@ function fileSpec(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function withBuildOptions(cmd: Command): Command {
+/**
+ * The build options of `vm create`, or of `vm reconfigure` (`replacing`), where each one given
+ * replaces the VM's: the list of applications, of exclusions, or all of its parameters.
+ */
+export function withBuildOptions(cmd: Command, replacing = false): Command {
+  const whole = replacing ? '; the whole new list' : '';
   return cmd
-    .option('--app <image>', 'an application image to add (repeatable)', collect)
-    .option('--exclude <component>', 'a component to leave out (repeatable)', collect)
+    .option('--app <image>', `an application image (repeatable${whole})`, collect)
+    .option('--exclude <component>', `a component to leave out (repeatable${whole})`, collect)
     .option('--hostname <name>', "the guest's hostname")
     .option('--file <local:/guest/path>', 'copy a local file into the guest (repeatable)', fileSpec)
     .option('--first-boot <command>', 'a shell command run at the first boot (repeatable)', collect)

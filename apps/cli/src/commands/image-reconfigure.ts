@@ -16,9 +16,14 @@ import { buildFields, withBuildOptions, type BuildOptions } from './image-build-
 export function registerVmReconfigure(vm: Command, io: Io): void {
   const cmd = vm
     .command('reconfigure')
-    .description('change the applications or parameters of a VM built from images')
+    .summary('change the applications or parameters of a VM built from images')
+    .description(
+      'change the applications or parameters of a VM built from images: each option given ' +
+        "replaces the VM's list of applications, of exclusions, or all of its parameters " +
+        '(hostname, files, first-boot commands, SSH keys)',
+    )
     .argument('<vm>', 'VM id or name');
-  withExamples(withWaitOptions(withBuildOptions(cmd)), [
+  withExamples(withWaitOptions(withBuildOptions(cmd, true)), [
     'gridplane vm reconfigure web-1 --app web --app kv --hostname web-2',
   ]).action(
     action<BuildOptions & WaitOptions>(io, async (ctx, o, ref) => {
