@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { onPostgres } from './connect.js';
 import type { ImageRow } from './catalog-repo.js';
 import type { Database, VmBuildsTable } from './schema.js';
 import { Prepared } from './prepared.js';
@@ -15,7 +16,7 @@ const IMAGE_NAME_LOCK = 7_245_003;
  */
 const holdRow = new Prepared((db, id: string) => {
   const row = db.selectFrom('images').select('id').where('id', '=', id);
-  return db.getExecutor().adapter instanceof PostgresAdapter ? row.forKeyShare() : row;
+  return onPostgres(db) ? row.forKeyShare() : row;
 });
 
 /** The image store's rows: stored images and the build configuration of VMs made from them. */
@@ -50,7 +51,7 @@ export class ImagesRepo {
    * on PostgreSQL; SQLite already runs one write transaction at a time.
    */
   async lockName(name: string): Promise<void> {
-    if (!(this.db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    if (!onPostgres(this.db)) return;
     await sql`select pg_advisory_xact_lock(${IMAGE_NAME_LOCK}, hashtext(${name}))`.execute(this.db);
   }
 

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { onPostgres } from './connect.js';
 import { Prepared } from './prepared.js';
 import type { Database } from './schema.js';
 import type { TenantsTable, UsersTable, InvitationsTable } from './tenancy-schema.js';
@@ -32,7 +33,7 @@ const byId = new Prepared((db, id: string) =>
  */
 const lockRow = new Prepared((db, id: string) => {
   const row = db.selectFrom('tenants').selectAll().where('id', '=', id);
-  return db.getExecutor().adapter instanceof PostgresAdapter ? row.forUpdate() : row;
+  return onPostgres(db) ? row.forUpdate() : row;
 });
 
 /** Tenants, their users and invitations. */
